@@ -1,0 +1,157 @@
+"""Writes to regional issues. Every move goes through ``issue_move``: one rule set, one history."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+
+from council.models import Body
+from issues.models import IssueMove, IssueOrigin, IssueStatus, MoveKind, RegionalIssue, Theme
+from issues.workflow import IssueMoveRefused, plan_move
+from meetings.models import Meeting
+
+
+class IssueChangedMeanwhile(IssueMoveRefused):
+    """Somebody else moved the issue after the user loaded it (optimistic lock)."""
+
+
+def _display_name(user: AbstractBaseUser | None) -> str:
+    if user is None:
+        return "システム"
+    full = user.get_full_name() if hasattr(user, "get_full_name") else ""
+    return full or user.get_username()
+
+
+@transaction.atomic
+def issue_raise(
+    *,
+    body: Body,
+    title: str,
+    by: AbstractBaseUser | None,
+    background: str = "",
+    origin: str = IssueOrigin.SECRETARIAT,
+    origin_meeting: Meeting | None = None,
+    themes: Iterable[Theme] = (),
+    raised_on: dt.date | None = None,
+    reason: str = "",
+) -> RegionalIssue:
+    """Raise a new issue held by ``body``; its history starts with the 提起 move."""
+    issue = RegionalIssue(
+        council=body.council,
+        body=body,
+        title=title.strip(),
+        background=background,
+        origin=origin,
+        origin_meeting=origin_meeting,
+        raised_on=raised_on or timezone.localdate(),
+        status=IssueStatus.RAISED,
+    )
+    issue.full_clean()
+    issue.save()
+    issue.themes.set(themes)
+    IssueMove.objects.create(
+        issue=issue,
+        kind=MoveKind.RAISE,
+        from_status="",
+        to_status=IssueStatus.RAISED,
+        from_body=None,
+        to_body=body,
+        at_meeting=origin_meeting,
+        reason=reason,
+        by=by,
+        by_name=_display_name(by),
+    )
+    return issue
+
+
+@transaction.atomic
+def issue_move(
+    *,
+    issue: RegionalIssue,
+    kind: str,
+    by: AbstractBaseUser | None,
+    reason: str = "",
+    to_body: Body | None = None,
+    at_meeting: Meeting | None = None,
+    due_on: dt.date | None = None,
+    merge_into: RegionalIssue | None = None,
+    social_resource: str = "",
+    expected_version: int | None = None,
+    at: dt.datetime | None = None,
+) -> IssueMove:
+    """Apply one move to an issue, if the rules allow it, and record it in the history.
+
+    The issue row is locked for the transaction, so two moves of the same issue run one after the
+    other; with ``expected_version`` (the version the user saw) the second is refused instead of
+    being applied on top of a state its author never saw.
+    """
+    locked = RegionalIssue.objects.select_for_update().get(pk=issue.pk)
+    if expected_version is not None and locked.version != expected_version:
+        raise IssueChangedMeanwhile(
+            "この課題は、画面を開いた後に他の方が更新しました。最新の内容を確認してから、もう一度操作してください。"
+        )
+    # Re-read the tree with parents, the council and its statuses for the checks.
+    locked = (
+        RegionalIssue.objects.select_related("council", "body__parent__parent__parent")
+        .prefetch_related("body__statuses")
+        .get(pk=issue.pk)
+    )
+    if to_body is not None:
+        to_body = Body.objects.select_related("parent__parent__parent__parent").prefetch_related("statuses").get(
+            pk=to_body.pk
+        )
+    if at_meeting is not None and at_meeting.body.council_id != locked.council_id:
+        raise IssueMoveRefused("他の協議会の会議は指定できません。")
+
+    planned = plan_move(
+        locked, kind, to_body=to_body, reason=reason, due_on=due_on, merge_into=merge_into
+    )
+    now = at or timezone.now()
+
+    update_fields = ["status", "body", "version", "updated_at"]
+    locked.status = planned.to_status
+    locked.body = planned.to_body
+    locked.version += 1
+    if kind == MoveKind.MERGE:
+        locked.merged_into = merge_into
+        update_fields.append("merged_into")
+    if kind == MoveKind.REPORT:
+        locked.reported_to_id = locked.council.parent_id
+        locked.reported_on = timezone.localtime(now).date()
+        update_fields += ["reported_to", "reported_on"]
+    if kind in {MoveKind.RESOLVE, MoveKind.CLOSE, MoveKind.SOLVE_INDIVIDUALLY}:
+        locked.outcome_note = reason
+        locked.social_resource = social_resource
+        update_fields += ["outcome_note", "social_resource"]
+    locked.save(update_fields=update_fields)
+
+    move = IssueMove.objects.create(
+        issue=locked,
+        kind=kind,
+        from_status=planned.from_status,
+        to_status=planned.to_status,
+        from_body=planned.from_body,
+        to_body=planned.to_body,
+        at_meeting=at_meeting,
+        related_issue=merge_into,
+        reason=reason,
+        due_on=due_on,
+        by=by,
+        by_name=_display_name(by),
+        at=now,
+    )
+    # Keep the caller's object in step with the database.
+    for field in ("status", "body", "version", "merged_into", "reported_to", "reported_on", "outcome_note"):
+        setattr(issue, field, getattr(locked, field))
+    return move
+
+
+def issue_escalate(
+    *, issue: RegionalIssue, by: AbstractBaseUser | None, reason: str = "", at_meeting: Meeting | None = None
+) -> IssueMove:
+    """Move an issue to the parent of the body that holds it (上位の会議体へ上げる)."""
+    return issue_move(issue=issue, kind=MoveKind.ESCALATE, by=by, reason=reason, at_meeting=at_meeting)

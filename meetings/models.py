@@ -1,0 +1,171 @@
+"""Meetings of a body: when, how, who came, and what was done (取組・検討内容)."""
+
+from __future__ import annotations
+
+from council import history
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from council.models import Body, Organization, Person
+from council.wareki import format_fiscal_year, format_wareki
+
+
+class MeetingFormat(models.TextChoices):
+    IN_PERSON = "in_person", "対面"
+    ONLINE = "online", "オンライン"
+    HYBRID = "hybrid", "対面・オンライン併用"
+    WRITTEN = "written", "書面会議"
+
+
+class MeetingStatus(models.TextChoices):
+    PLANNED = "planned", "予定"
+    HELD = "held", "開催済"
+    CANCELLED = "cancelled", "中止"
+
+
+@history.track()
+class Meeting(models.Model):
+    """One meeting of a body in a fiscal year.
+
+    ``sequence`` is the 第N回 within the body and fiscal year. It is given once, when the meeting
+    is created (``meetings.services.meeting_create``), and never renumbered afterwards: a cancelled
+    or deleted meeting leaves its number behind, so minutes that cite 第3回 stay right.
+    ``agencies_count`` and ``people_count`` are the attendance as printed in reports
+    ("19機関 25名"): computed from the recorded attendance when there is one, or entered as
+    numbers for meetings imported from old records.
+    """
+
+    body = models.ForeignKey(Body, verbose_name="会議体", on_delete=models.PROTECT, related_name="meetings")
+    fiscal_year = models.PositiveSmallIntegerField("年度", db_index=True)
+    sequence = models.PositiveSmallIntegerField("回次", editable=False)
+    title = models.CharField("会議名（任意）", max_length=200, blank=True, help_text="臨時会議など、回次のほかに付ける名前です。")
+    date = models.DateField("開催日", null=True, blank=True)
+    start_time = models.TimeField("開始時刻", null=True, blank=True)
+    end_time = models.TimeField("終了時刻", null=True, blank=True)
+    format = models.CharField("開催形式", max_length=20, choices=MeetingFormat.choices, default=MeetingFormat.IN_PERSON)
+    place = models.CharField("会場", max_length=200, blank=True)
+    status = models.CharField("状態", max_length=20, choices=MeetingStatus.choices, default=MeetingStatus.PLANNED)
+    agencies_count = models.PositiveSmallIntegerField("参加機関数", null=True, blank=True)
+    people_count = models.PositiveSmallIntegerField("参加人数", null=True, blank=True)
+    attendance_note = models.CharField(
+        "参加者の補足", max_length=200, blank=True, help_text="例: 区役所職員2名を含む"
+    )
+    agenda = models.TextField("議題", blank=True)
+    minutes = models.TextField("議事録", blank=True)
+    notes_for_steering = models.TextField("運営会議への伝達事項", blank=True)
+    created_at = models.DateTimeField("作成日時", auto_now_add=True)
+    updated_at = models.DateTimeField("更新日時", auto_now=True)
+
+    class Meta:
+        verbose_name = "会議"
+        verbose_name_plural = "会議"
+        ordering = ["body", "fiscal_year", "sequence"]
+        constraints = [
+            models.UniqueConstraint(fields=["body", "fiscal_year", "sequence"], name="meeting_sequence_unique"),
+            models.CheckConstraint(
+                condition=~Q(status="held") | Q(date__isnull=False), name="meeting_held_has_date"
+            ),
+            models.CheckConstraint(
+                condition=Q(end_time__isnull=True) | Q(start_time__isnull=True) | Q(end_time__gte=models.F("start_time")),
+                name="meeting_times_ordered",
+            ),
+        ]
+        indexes = [models.Index(fields=["date"], name="meeting_date_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.body} {self.sequence_label}"
+
+    @property
+    def sequence_label(self) -> str:
+        return f"第{self.sequence}回"
+
+    @property
+    def fiscal_year_label(self) -> str:
+        return format_fiscal_year(self.fiscal_year)
+
+    @property
+    def date_wareki(self) -> str:
+        return format_wareki(self.date, weekday=True) if self.date else "未定"
+
+    @property
+    def is_written(self) -> bool:
+        return self.format == MeetingFormat.WRITTEN
+
+
+@history.track()
+class MeetingItem(models.Model):
+    """One bullet of 取組・検討内容 (what was done or decided), in order."""
+
+    meeting = models.ForeignKey(Meeting, verbose_name="会議", on_delete=models.CASCADE, related_name="items")
+    position = models.PositiveSmallIntegerField("順番", default=0)
+    text = models.TextField("取組・検討内容")
+
+    class Meta:
+        verbose_name = "取組・検討内容"
+        verbose_name_plural = "取組・検討内容"
+        ordering = ["meeting", "position", "id"]
+
+    def __str__(self) -> str:
+        return self.text[:40]
+
+
+@history.track()
+class Attendance(models.Model):
+    """A member of the body (or another person of the council) who attended."""
+
+    meeting = models.ForeignKey(Meeting, verbose_name="会議", on_delete=models.CASCADE, related_name="attendances")
+    person = models.ForeignKey(Person, verbose_name="出席者", on_delete=models.CASCADE, related_name="attendances")
+
+    class Meta:
+        verbose_name = "出席者"
+        verbose_name_plural = "出席者"
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "person"], name="attendance_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.person.name
+
+
+@history.track()
+class GuestAttendance(models.Model):
+    """People who attended without being members (e.g. 区役所職員2名), counted by agency."""
+
+    meeting = models.ForeignKey(Meeting, verbose_name="会議", on_delete=models.CASCADE, related_name="guests")
+    organization = models.ForeignKey(
+        Organization, verbose_name="所属機関", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    organization_name = models.CharField("所属（機関名）", max_length=200, blank=True)
+    people = models.PositiveSmallIntegerField("人数", default=1)
+    note = models.CharField("備考", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "ゲスト・関係者の出席"
+        verbose_name_plural = "ゲスト・関係者の出席"
+
+    def __str__(self) -> str:
+        return f"{self.organization or self.organization_name} {self.people}名"
+
+
+@history.track()
+class Handout(models.Model):
+    """A file handed out at a meeting. Served only through a permission-checking view."""
+
+    meeting = models.ForeignKey(Meeting, verbose_name="会議", on_delete=models.CASCADE, related_name="handouts")
+    title = models.CharField("資料名", max_length=200)
+    file = models.FileField("ファイル", upload_to="handouts/%Y/")
+    content_type = models.CharField("ファイル形式", max_length=100, blank=True)
+    size = models.PositiveIntegerField("サイズ（バイト）", default=0)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="登録者", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField("登録日時", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "配布資料"
+        verbose_name_plural = "配布資料"
+        ordering = ["meeting", "uploaded_at"]
+
+    def __str__(self) -> str:
+        return self.title
