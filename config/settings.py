@@ -104,8 +104,9 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "staticfiles"
 MEDIA_ROOT = VAR_DIR / "media"
-# Uploaded handouts and generated PDFs are served by permission-checking views, never from a public URL.
-MEDIA_URL = None
+# Uploaded handouts and generated PDFs are served by a permission-checking view (council.views.
+# protected_file), never by the web server: the URL prefix only names that view.
+MEDIA_URL = "/files/"
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

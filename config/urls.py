@@ -4,6 +4,8 @@ from django.contrib import admin
 from django.urls import path
 from django.views.generic import RedirectView
 
+from council.views import protected_file
+
 admin.site.site_header = "地域自立支援協議会 事務局システム"
 admin.site.site_title = "協議会 事務局"
 admin.site.index_title = "事務局の管理画面"
@@ -11,4 +13,5 @@ admin.site.index_title = "事務局の管理画面"
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
     path("admin/", admin.site.urls),
+    path("files/<path:name>", protected_file, name="protected_file"),
 ]

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from council import history
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
+from council import history
 from council.wareki import fiscal_year_bounds, format_fiscal_year
 
 
@@ -50,7 +51,7 @@ class Council(models.Model):
         verbose_name_plural = "協議会"
         ordering = ["name"]
         constraints = [
-            models.CheckConstraint(condition=~Q(parent=models.F("id")), name="council_not_own_parent"),
+            models.CheckConstraint(condition=~Q(parent=models.F("id")), name="council_not_own_parent", violation_error_message="協議会を自分自身の上位にはできません。"),
         ]
 
     def __str__(self) -> str:
@@ -113,11 +114,23 @@ class Body(models.Model):
         verbose_name_plural = "会議体"
         ordering = ["council", "sort_order", "id"]
         constraints = [
-            models.CheckConstraint(condition=~Q(parent=models.F("id")), name="body_not_own_parent"),
+            models.CheckConstraint(condition=~Q(parent=models.F("id")), name="body_not_own_parent", violation_error_message="会議体を自分自身の上位にはできません。"),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        if self.parent_id is None:
+            return
+        if self.council_id and self.parent.council_id != self.council_id:
+            raise ValidationError({"parent": "上位の会議体は同じ協議会の会議体から選んでください。"})
+        node, seen = self.parent, {self.pk}
+        while node is not None:
+            if node.pk in seen:
+                raise ValidationError({"parent": "上位・下位の関係が循環してしまうため、この会議体は選べません。"})
+            seen.add(node.pk)
+            node = node.parent
 
     @property
     def is_case_conference(self) -> bool:
@@ -153,7 +166,7 @@ class BodyName(models.Model):
         verbose_name_plural = "会議体の名称履歴"
         ordering = ["body", "from_fiscal_year"]
         constraints = [
-            models.UniqueConstraint(fields=["body", "from_fiscal_year"], name="bodyname_unique_per_year"),
+            models.UniqueConstraint(fields=["body", "from_fiscal_year"], name="bodyname_unique_per_year", violation_error_message="この年度の名称はすでに登録されています。"),
         ]
 
     def __str__(self) -> str:
@@ -173,7 +186,7 @@ class BodyStatus(models.Model):
         verbose_name_plural = "会議体の状態履歴"
         ordering = ["body", "fiscal_year"]
         constraints = [
-            models.UniqueConstraint(fields=["body", "fiscal_year"], name="bodystatus_unique_per_year"),
+            models.UniqueConstraint(fields=["body", "fiscal_year"], name="bodystatus_unique_per_year", violation_error_message="この年度の状態はすでに登録されています。"),
         ]
 
     def __str__(self) -> str:
@@ -218,7 +231,7 @@ class Organization(models.Model):
         verbose_name_plural = "関係機関"
         ordering = ["council", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["council", "name"], name="organization_unique_name_per_council"),
+            models.UniqueConstraint(fields=["council", "name"], name="organization_unique_name_per_council", violation_error_message="同じ名前の関係機関がすでに登録されています。"),
         ]
 
     def __str__(self) -> str:
@@ -259,6 +272,10 @@ class Person(models.Model):
     def __str__(self) -> str:
         return f"{self.name}（{self.organization}）" if self.organization_id else self.name
 
+    def clean(self) -> None:
+        if self.organization_id and self.council_id and self.organization.council_id != self.council_id:
+            raise ValidationError({"organization": "所属機関は同じ協議会の関係機関から選んでください。"})
+
 
 class MembershipRole(models.TextChoices):
     CHAIR = "chair", "会長・部会長"
@@ -286,11 +303,16 @@ class Membership(models.Model):
             models.CheckConstraint(
                 condition=Q(term_end__isnull=True) | Q(term_end__gte=models.F("term_start")),
                 name="membership_term_ordered",
+                violation_error_message="任期終了日は任期開始日より後の日付にしてください。",
             ),
         ]
 
     def __str__(self) -> str:
         return f"{self.body} / {self.person.name}"
+
+    def clean(self) -> None:
+        if self.body_id and self.person_id and self.body.council_id != self.person.council_id:
+            raise ValidationError({"person": "同じ協議会の人物を選んでください。"})
 
     def overlaps(self, start: dt.date, end: dt.date) -> bool:
         return self.term_start <= end and (self.term_end is None or self.term_end >= start)
@@ -339,18 +361,25 @@ class Role(models.Model):
         ordering = ["council", "user", "kind"]
         constraints = [
             models.UniqueConstraint(
-                fields=["user", "council", "kind"], condition=Q(body__isnull=True), name="role_unique_council_wide"
+                fields=["user", "council", "kind"], condition=Q(body__isnull=True), name="role_unique_council_wide",
+                violation_error_message="この利用者にはすでに同じ権限があります。",
             ),
             models.UniqueConstraint(
-                fields=["user", "council", "kind", "body"], condition=Q(body__isnull=False), name="role_unique_per_body"
+                fields=["user", "council", "kind", "body"], condition=Q(body__isnull=False), name="role_unique_per_body",
+                violation_error_message="この利用者にはすでにこの会議体の同じ権限があります。",
             ),
             models.CheckConstraint(
                 condition=Q(kind__in=["chair", "member"], body__isnull=False)
                 | Q(kind__in=["secretariat", "reviewer"], body__isnull=True),
                 name="role_body_matches_kind",
+                violation_error_message="会議体の長・構成員には対象の会議体を指定し、事務局・福祉課には指定しないでください。",
             ),
         ]
 
     def __str__(self) -> str:
         target = f"（{self.body}）" if self.body_id else ""
         return f"{self.user} : {self.council} {self.get_kind_display()}{target}"
+
+    def clean(self) -> None:
+        if self.body_id and self.council_id and self.body.council_id != self.council_id:
+            raise ValidationError({"body": "対象の会議体は同じ協議会の会議体から選んでください。"})

@@ -7,10 +7,23 @@ import datetime as dt
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from council.models import Body, BodyName, BodyStatus, BodyStatusKind, Council, Membership, Person, Role, RoleKind
+from council.models import (
+    Body,
+    BodyName,
+    BodyStatus,
+    BodyStatusKind,
+    Council,
+    Membership,
+    Person,
+    Role,
+    RoleKind,
+)
 from council.wareki import fiscal_year_of
 
 User = get_user_model()
+
+# Records start no earlier than the 平成 era; a name "from" this year means "from the beginning".
+EARLIEST_FISCAL_YEAR = 1989
 
 
 @transaction.atomic
@@ -37,9 +50,16 @@ def body_create(
     )
     body.full_clean()
     body.save()
-    BodyName.objects.create(body=body, from_fiscal_year=from_fiscal_year, name=name)
-    BodyStatus.objects.create(body=body, fiscal_year=from_fiscal_year, status=BodyStatusKind.ACTIVE)
+    body_ensure_history(body=body, fiscal_year=from_fiscal_year)
     return body
+
+
+def body_ensure_history(*, body: Body, fiscal_year: int) -> None:
+    """Give a body created elsewhere (the admin) its first name and status rows, if it has none."""
+    if not body.names.exists():
+        BodyName.objects.create(body=body, from_fiscal_year=fiscal_year, name=body.name)
+    if not body.statuses.exists():
+        BodyStatus.objects.create(body=body, fiscal_year=fiscal_year, status=BodyStatusKind.ACTIVE)
 
 
 @transaction.atomic
@@ -54,9 +74,9 @@ def body_set_status(*, body: Body, fiscal_year: int, status: str, note: str = ""
 @transaction.atomic
 def body_rename(*, body: Body, fiscal_year: int, name: str) -> Body:
     """Rename a body from ``fiscal_year`` on; earlier years keep the old name in reports."""
-    if not body.names.exists():
-        # A body created outside body_create: keep its old name for the years before.
-        BodyName.objects.create(body=body, from_fiscal_year=min(fiscal_year - 1, 1989), name=body.name)
+    if not body.names.filter(from_fiscal_year__lt=fiscal_year).exists():
+        # The old name has no row of its own yet: it stays the name of every earlier year.
+        BodyName.objects.create(body=body, from_fiscal_year=EARLIEST_FISCAL_YEAR, name=body.name)
     BodyName.objects.update_or_create(body=body, from_fiscal_year=fiscal_year, defaults={"name": name})
     body.name = name
     body.full_clean()

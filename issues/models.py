@@ -5,13 +5,14 @@ Which moves are allowed lives in ``issues.workflow`` (one table); ``issues.servi
 
 from __future__ import annotations
 
-from council import history
 import pgtrigger
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from council import history
 from council.models import Body, Council
 from meetings.models import Meeting
 
@@ -119,9 +120,10 @@ class RegionalIssue(models.Model):
         ordering = ["council", "-raised_on", "-id"]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(status="merged") | Q(merged_into__isnull=False), name="issue_merged_has_target"
+                condition=~Q(status="merged") | Q(merged_into__isnull=False), name="issue_merged_has_target",
+                violation_error_message="統合の場合は統合先の課題を指定してください。",
             ),
-            models.CheckConstraint(condition=~Q(merged_into=models.F("id")), name="issue_not_merged_into_itself"),
+            models.CheckConstraint(condition=~Q(merged_into=models.F("id")), name="issue_not_merged_into_itself", violation_error_message="課題をそれ自身へ統合することはできません。"),
         ]
         indexes = [models.Index(fields=["council", "status"], name="issue_council_status_idx")]
 
@@ -131,6 +133,12 @@ class RegionalIssue(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    def clean(self) -> None:
+        if self.body_id and self.council_id and self.body.council_id != self.council_id:
+            raise ValidationError({"body": "検討している会議体は同じ協議会の会議体から選んでください。"})
+        if self.origin_meeting_id and self.council_id and self.origin_meeting.body.council_id != self.council_id:
+            raise ValidationError({"origin_meeting": "提起した会議は同じ協議会の会議から選んでください。"})
 
 
 class MoveKind(models.TextChoices):

@@ -53,19 +53,24 @@ def issue_raise(
     issue.full_clean()
     issue.save()
     issue.themes.set(themes)
-    IssueMove.objects.create(
+    issue_record_raised(issue=issue, by=by, reason=reason)
+    return issue
+
+
+def issue_record_raised(*, issue: RegionalIssue, by: AbstractBaseUser | None, reason: str = "") -> IssueMove:
+    """Start the history of a newly saved issue with its 提起 move."""
+    return IssueMove.objects.create(
         issue=issue,
         kind=MoveKind.RAISE,
         from_status="",
-        to_status=IssueStatus.RAISED,
+        to_status=issue.status,
         from_body=None,
-        to_body=body,
-        at_meeting=origin_meeting,
+        to_body=issue.body,
+        at_meeting=issue.origin_meeting,
         reason=reason,
         by=by,
         by_name=_display_name(by),
     )
-    return issue
 
 
 @transaction.atomic

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from council import history
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from council import history
 from council.models import Body, Organization, Person
 from council.wareki import format_fiscal_year, format_wareki
 
@@ -62,13 +62,15 @@ class Meeting(models.Model):
         verbose_name_plural = "会議"
         ordering = ["body", "fiscal_year", "sequence"]
         constraints = [
-            models.UniqueConstraint(fields=["body", "fiscal_year", "sequence"], name="meeting_sequence_unique"),
+            models.UniqueConstraint(fields=["body", "fiscal_year", "sequence"], name="meeting_sequence_unique", violation_error_message="この会議体・年度の回次が重複しています。"),
             models.CheckConstraint(
-                condition=~Q(status="held") | Q(date__isnull=False), name="meeting_held_has_date"
+                condition=~Q(status="held") | Q(date__isnull=False), name="meeting_held_has_date",
+                violation_error_message="開催済の会議には開催日を入力してください。",
             ),
             models.CheckConstraint(
                 condition=Q(end_time__isnull=True) | Q(start_time__isnull=True) | Q(end_time__gte=models.F("start_time")),
                 name="meeting_times_ordered",
+                violation_error_message="終了時刻は開始時刻より後にしてください。",
             ),
         ]
         indexes = [models.Index(fields=["date"], name="meeting_date_idx")]

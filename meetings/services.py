@@ -38,14 +38,27 @@ def meeting_create(
         fiscal_year = derived
     if fiscal_year is None:
         raise ValidationError({"fiscal_year": "開催日か年度を指定してください。"})
-    # Serialise numbering per body: two meetings created at once must not both become 第N回.
-    Body.objects.select_for_update().filter(pk=body.pk).first()
-    meeting = Meeting(
-        body=body, date=date, fiscal_year=fiscal_year, sequence=next_sequence(body=body, fiscal_year=fiscal_year), **fields
-    )
+    meeting = Meeting(body=body, date=date, fiscal_year=fiscal_year, **fields)
+    meeting_save_numbered(meeting=meeting)
+    meeting_set_items(meeting=meeting, texts=items)
+    return meeting
+
+
+@transaction.atomic
+def meeting_save_numbered(*, meeting: Meeting, renumber: bool = False) -> Meeting:
+    """Save a new meeting with the next 第N回 of its body and fiscal year.
+
+    With ``renumber`` (the meeting moved to another fiscal year), it takes the next number there.
+    Otherwise an existing meeting keeps its number: numbers are stable.
+    """
+    if meeting.date is not None:
+        meeting.fiscal_year = fiscal_year_of(meeting.date)
+    if meeting.pk is None or renumber:
+        # Serialise numbering per body: two meetings created at once must not both become 第N回.
+        Body.objects.select_for_update().filter(pk=meeting.body_id).first()
+        meeting.sequence = next_sequence(body=meeting.body, fiscal_year=meeting.fiscal_year)
     meeting.full_clean()
     meeting.save()
-    meeting_set_items(meeting=meeting, texts=items)
     return meeting
 
 

@@ -63,6 +63,7 @@ class ReportJob(models.Model):
                 condition=Q(kind__in=[k.value for k in BODY_DOCUMENTS], body__isnull=False)
                 | ~Q(kind__in=[k.value for k in BODY_DOCUMENTS]),
                 name="reportjob_body_document_has_body",
+                violation_error_message="会議体ごとの帳票には会議体を指定してください。",
             ),
         ]
 

@@ -6,10 +6,10 @@ selectors, never stored here.
 
 from __future__ import annotations
 
-from council import history
 from django.conf import settings
 from django.db import models
 
+from council import history
 from council.models import Body, Person
 from council.wareki import format_fiscal_year
 
@@ -41,7 +41,7 @@ class ActivityPolicy(YearlyDocument):
         verbose_name_plural = "活動方針"
         ordering = ["body", "-fiscal_year"]
         constraints = [
-            models.UniqueConstraint(fields=["body", "fiscal_year"], name="activitypolicy_unique_per_year"),
+            models.UniqueConstraint(fields=["body", "fiscal_year"], name="activitypolicy_unique_per_year", violation_error_message="この会議体のこの年度の活動方針はすでにあります。"),
         ]
 
 
@@ -60,7 +60,7 @@ class ProgressReport(YearlyDocument):
         verbose_name_plural = "検討状況報告書"
         ordering = ["body", "-fiscal_year"]
         constraints = [
-            models.UniqueConstraint(fields=["body", "fiscal_year"], name="progressreport_unique_per_year"),
+            models.UniqueConstraint(fields=["body", "fiscal_year"], name="progressreport_unique_per_year", violation_error_message="この会議体のこの年度の検討状況報告書はすでにあります。"),
         ]
 
 
@@ -116,10 +116,11 @@ class Evaluation(YearlyDocument):
         verbose_name_plural = "振り返り・評価シート"
         ordering = ["body", "-fiscal_year"]
         constraints = [
-            models.UniqueConstraint(fields=["body", "fiscal_year"], name="evaluation_unique_per_year"),
+            models.UniqueConstraint(fields=["body", "fiscal_year"], name="evaluation_unique_per_year", violation_error_message="この会議体のこの年度の振り返り・評価シートはすでにあります。"),
             models.CheckConstraint(
                 condition=~models.Q(next_year="end") | ~models.Q(end_reason=""),
                 name="evaluation_end_needs_reason",
+                violation_error_message="「終了する」場合は理由を記入してください。",
             ),
         ]
 

@@ -1,0 +1,30 @@
+# Production-style image for the web server (gunicorn) and the Celery worker.
+FROM python:3.11-slim-bookworm
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    PIP_NO_CACHE_DIR=1 \
+    LANG=C.UTF-8 \
+    KYOGIKAI_VAR_DIR=/app/var
+
+# Japanese fonts and WeasyPrint's runtime libraries (PDF generation).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends \
+        fonts-ipaexfont libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 \
+    && rm -rf /var/lib/apt/lists/*
+
+WORKDIR /app
+
+# Dependencies first (cached while only the code changes); the project itself installs no packages.
+COPY pyproject.toml ./
+RUN pip install .
+
+COPY . .
+RUN useradd --system --uid 1000 --home-dir /app app \
+    && mkdir -p /app/var \
+    && chown -R app:app /app/var
+USER app
+
+EXPOSE 8000
+CMD ["gunicorn", "config.wsgi", "-b", "0.0.0.0:8000", "--workers", "3"]

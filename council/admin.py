@@ -1,0 +1,305 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+
+from council.admin_base import (
+    HiddenFromIndexMixin,
+    RelatedOnly,
+    ScopedAdmin,
+    ScopedTabularInline,
+    wareki,
+)
+from council.models import (
+    Body,
+    BodyName,
+    BodyStatus,
+    BodyStatusKind,
+    Council,
+    Membership,
+    Organization,
+    Person,
+    Role,
+    RoleKind,
+)
+from council.services import body_ensure_history, body_rename, current_fiscal_year, role_grant
+from council.wareki import fiscal_year_bounds, format_fiscal_year
+
+
+def body_tree_html(bodies: list[Body], fiscal_year: int) -> str:
+    """The council's bodies as a nested list (全体会 → 運営会議 → 部会 …), liaison meetings apart.
+
+    Takes all bodies of one council (with ``statuses`` prefetched) and builds the tree in memory.
+    """
+    children: dict[int | None, list[Body]] = {}
+    for body in bodies:
+        children.setdefault(body.parent_id, []).append(body)
+
+    def render(parent_id: int | None) -> str:
+        rows = children.get(parent_id, [])
+        if not rows:
+            return ""
+        items = []
+        for body in rows:
+            url = reverse("admin:council_body_change", args=[body.pk])
+            status = body.status_in(fiscal_year)
+            badge = "" if status in (None, BodyStatusKind.ACTIVE) else f"（{BodyStatusKind(status).label}）"
+            items.append(
+                format_html(
+                    '<li><a href="{}">{}</a> <small>{}{}</small>{}</li>',
+                    url,
+                    body.name,
+                    body.get_kind_display(),
+                    badge,
+                    mark_safe(render(body.pk)),  # noqa: S308 — built from format_html parts only
+                )
+            )
+        return "<ul>" + "".join(items) + "</ul>"
+
+    return render(None) or "会議体はまだ登録されていません。"
+
+
+@admin.register(Council)
+class CouncilAdmin(ScopedAdmin):
+    list_display = ["name", "slug", "municipality", "level", "parent"]
+    list_filter = ["level"]
+    search_fields = ["name", "slug", "municipality"]
+    list_select_related = ["parent"]
+    readonly_fields = ["body_tree"]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "municipality", "level", "parent"]}),
+        ("会議体の構成", {"fields": ["body_tree"]}),
+    ]
+
+    @admin.display(description="会議体の構成（今年度）")
+    def body_tree(self, obj: Council) -> str:
+        if obj.pk is None:
+            return "保存すると表示されます。"
+        fy = current_fiscal_year()
+        bodies = list(obj.bodies.prefetch_related("statuses").order_by("sort_order", "id"))
+        return format_html("<div class='body-tree'>{}</div>", mark_safe(body_tree_html(bodies, fy)))  # noqa: S308
+
+
+class BodyStatusInline(ScopedTabularInline):
+    model = BodyStatus
+    fields = ["fiscal_year", "status", "note"]
+    verbose_name = "状態の変更（年度ごと）"
+    verbose_name_plural = "状態の変更（年度ごと）: 休止・終了はその年度から適用されます"
+
+
+class BodyNameInline(ScopedTabularInline):
+    model = BodyName
+    fields = ["from_fiscal_year", "name"]
+    verbose_name_plural = "名称の履歴（改称は年度ごとに記録されます）"
+
+
+class MembershipInline(ScopedTabularInline):
+    model = Membership
+    fields = ["person", "role", "is_secretariat", "term_start", "term_end"]
+    autocomplete_fields = ["person"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("person__organization")
+
+
+class ChildBodyInline(ScopedTabularInline):
+    model = Body
+    fk_name = "parent"
+    fields = ["name", "kind", "sort_order"]
+    readonly_fields = ["name", "kind", "sort_order"]
+    show_change_link = True
+    can_delete = False
+    verbose_name = "下位の会議体"
+    verbose_name_plural = "下位の会議体"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class BodyStatusThisYearFilter(admin.SimpleListFilter):
+    title = "今年度の状態"
+    parameter_name = "status_now"
+
+    def lookups(self, request, model_admin):
+        return BodyStatusKind.choices
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        fy = current_fiscal_year()
+        ids = [b.pk for b in queryset.prefetch_related("statuses") if b.status_in(fy) == self.value()]
+        return queryset.filter(pk__in=ids)
+
+
+@admin.register(Body)
+class BodyAdmin(ScopedAdmin):
+    list_display = ["indented_name", "kind", "parent", "status_now", "target_meetings_per_year", "council"]
+    list_display_links = ["indented_name"]
+    list_filter = [("council", RelatedOnly), "kind", BodyStatusThisYearFilter]
+    search_fields = ["name", "names__name"]
+    list_select_related = ["council", "parent__parent__parent"]
+    ordering = ["council", "sort_order", "id"]
+    autocomplete_fields = ["parent", "predecessor"]
+    inlines = [BodyStatusInline, BodyNameInline, MembershipInline, ChildBodyInline]
+    readonly_fields = ["ancestry", "successor_links"]
+    fieldsets = [
+        (None, {"fields": ["council", "name", "kind", "parent", "ancestry"]}),
+        ("運営", {"fields": ["sort_order", "target_meetings_per_year", "description"]}),
+        ("再編", {"fields": ["predecessor", "successor_links"], "classes": ["collapse"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("statuses")
+
+    @admin.display(description="名称", ordering="sort_order")
+    def indented_name(self, obj: Body) -> str:
+        depth, node = 0, obj.parent
+        while node is not None and depth < 4:
+            depth, node = depth + 1, node.parent
+        return format_html("{}{}", "　" * depth + ("└ " if depth else ""), obj.name)
+
+    @admin.display(description="今年度の状態")
+    def status_now(self, obj: Body) -> str:
+        status = obj.status_in(current_fiscal_year())
+        return BodyStatusKind(status).label if status else "－"
+
+    @admin.display(description="位置（上位の会議体）")
+    def ancestry(self, obj: Body) -> str:
+        chain, node = [], obj.parent
+        while node is not None:
+            chain.append(node.name)
+            node = node.parent
+        return " ← ".join([obj.name or "（この会議体）", *chain]) if chain else "最上位（または組織図の外の会議）"
+
+    @admin.display(description="後継の会議体")
+    def successor_links(self, obj: Body) -> str:
+        if obj.pk is None:
+            return "－"
+        rows = [(reverse("admin:council_body_change", args=[b.pk]), b.name) for b in obj.successors.all()]
+        return format_html_join("、", '<a href="{}">{}</a>', rows) or "－"
+
+    def save_model(self, request, obj, form, change):
+        if change and "name" in form.changed_data:
+            # A rename is kept: earlier years' reports still print the old name.
+            new_name = obj.name
+            obj.name = form.initial["name"]
+            body_rename(body=obj, fiscal_year=current_fiscal_year(), name=new_name)
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        body_ensure_history(body=form.instance, fiscal_year=current_fiscal_year())
+
+
+@admin.register(BodyName)
+class BodyNameAdmin(HiddenFromIndexMixin, ScopedAdmin):
+    list_display = ["name", "body", "from_fiscal_year"]
+    list_select_related = ["body"]
+    list_filter = [("body__council", RelatedOnly)]
+
+
+@admin.register(BodyStatus)
+class BodyStatusAdmin(HiddenFromIndexMixin, ScopedAdmin):
+    list_display = ["body", "fiscal_year_label", "status", "note"]
+    list_select_related = ["body"]
+    list_filter = [("body__council", RelatedOnly), "status"]
+
+    @admin.display(description="適用開始年度", ordering="fiscal_year")
+    def fiscal_year_label(self, obj: BodyStatus) -> str:
+        return format_fiscal_year(obj.fiscal_year)
+
+
+@admin.register(Organization)
+class OrganizationAdmin(ScopedAdmin):
+    list_display = ["name", "kind", "consultation_layer", "people_count", "council"]
+    list_filter = [("council", RelatedOnly), "kind", "consultation_layer"]
+    search_fields = ["name"]
+    list_select_related = ["council"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_people=Count("people"))
+
+    @admin.display(description="登録人数", ordering="_people")
+    def people_count(self, obj: Organization) -> int:
+        return obj._people
+
+
+class PersonMembershipInline(MembershipInline):
+    fields = ["body", "role", "is_secretariat", "term_start", "term_end"]
+    autocomplete_fields = ["body"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("body")
+
+
+@admin.register(Person)
+class PersonAdmin(ScopedAdmin):
+    list_display = ["name", "name_kana", "organization", "position_title", "council"]
+    list_filter = [("council", RelatedOnly), "organization__kind"]
+    search_fields = ["name", "name_kana", "organization__name"]
+    list_select_related = ["organization", "council"]
+    autocomplete_fields = ["organization"]
+    inlines = [PersonMembershipInline]
+    fields = ["council", "name", "name_kana", "organization", "position_title", "email", "user"]
+
+
+class InTermFilter(admin.SimpleListFilter):
+    title = "任期"
+    parameter_name = "term"
+
+    def lookups(self, request, model_admin):
+        return [("current", "今年度に在任"), ("ended", "任期終了")]
+
+    def queryset(self, request, queryset):
+        start, end = fiscal_year_bounds(current_fiscal_year())
+        in_term = Q(term_start__lte=end) & (Q(term_end__isnull=True) | Q(term_end__gte=start))
+        if self.value() == "current":
+            return queryset.filter(in_term)
+        if self.value() == "ended":
+            return queryset.filter(term_end__lt=timezone.localdate())
+        return queryset
+
+
+@admin.register(Membership)
+class MembershipAdmin(ScopedAdmin):
+    list_display = ["person_name", "organization", "body", "role", "is_secretariat", "term"]
+    list_filter = [("body__council", RelatedOnly), ("body", RelatedOnly), "role", "is_secretariat", InTermFilter]
+    search_fields = ["person__name", "person__name_kana", "person__organization__name", "body__name"]
+    list_select_related = ["person__organization", "body"]
+    autocomplete_fields = ["person", "body"]
+
+    @admin.display(description="氏名", ordering="person__name_kana")
+    def person_name(self, obj: Membership) -> str:
+        return obj.person.name
+
+    @admin.display(description="所属機関")
+    def organization(self, obj: Membership) -> str:
+        return obj.person.organization.name if obj.person.organization_id else "－"
+
+    @admin.display(description="任期", ordering="term_start")
+    def term(self, obj: Membership) -> str:
+        return f"{wareki(obj.term_start)} 〜 {wareki(obj.term_end) if obj.term_end else ''}"
+
+
+@admin.register(Role)
+class RoleAdmin(ScopedAdmin):
+    list_display = ["user", "user_full_name", "kind", "body", "council"]
+    list_filter = [("council", RelatedOnly), "kind"]
+    search_fields = ["user__username", "user__last_name", "user__first_name", "body__name"]
+    list_select_related = ["user", "body", "council"]
+    autocomplete_fields = ["body"]
+
+    @admin.display(description="氏名")
+    def user_full_name(self, obj: Role) -> str:
+        return obj.user.get_full_name() or "－"
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if obj.kind == RoleKind.SECRETARIAT:
+            # Lets the new secretariat colleague into the admin (staff flag and permission group).
+            role_grant(user=obj.user, council=obj.council, kind=obj.kind)
+

@@ -1,0 +1,235 @@
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin
+from django.db.models import Count
+
+from council.admin_base import (
+    FiscalYearFilter,
+    HiddenFromIndexMixin,
+    RelatedOnly,
+    ScopedAdmin,
+    ScopedTabularInline,
+    wareki,
+)
+from council.services import current_fiscal_year
+from council.wareki import fiscal_year_of, format_fiscal_year
+from meetings.models import Attendance, GuestAttendance, Handout, Meeting, MeetingItem
+from meetings.services import meeting_recount_attendance, meeting_save_numbered
+
+
+class MeetingItemInline(ScopedTabularInline):
+    model = MeetingItem
+    fields = ["position", "text"]
+    extra = 3
+    verbose_name = "取組・検討内容（1行に1項目）"
+    verbose_name_plural = "取組・検討内容（順番の小さい順に表示されます）"
+    formfield_overrides = {
+        # Bullets are short; a two-line box keeps the list readable.
+        MeetingItem._meta.get_field("text").__class__: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 80})},
+    }
+
+
+class AttendanceInline(ScopedTabularInline):
+    model = Attendance
+    fields = ["person"]
+    autocomplete_fields = ["person"]
+    verbose_name_plural = "出席者（構成員など）"
+
+
+class GuestAttendanceInline(ScopedTabularInline):
+    model = GuestAttendance
+    fields = ["organization", "organization_name", "people", "note"]
+    autocomplete_fields = ["organization"]
+
+
+class HandoutInline(ScopedTabularInline):
+    model = Handout
+    fields = ["title", "file", "uploaded_at"]
+    readonly_fields = ["uploaded_at"]
+
+
+def fiscal_year_choices() -> list[tuple[str, str]]:
+    now = current_fiscal_year()
+    return [("", "（開催日から自動で決まります）")] + [
+        (str(y), format_fiscal_year(y)) for y in range(now + 1, now - 8, -1)
+    ]
+
+
+class MeetingAdminForm(forms.ModelForm):
+    fiscal_year = forms.TypedChoiceField(
+        label="年度",
+        coerce=int,
+        required=False,
+        empty_value=None,
+        help_text="開催日を入力すると自動で決まります。日程未定の予定だけ選んでください。",
+    )
+
+    class Meta:
+        model = Meeting
+        fields = [
+            "body", "title", "status", "date", "fiscal_year", "start_time", "end_time", "format", "place",
+            "agencies_count", "people_count", "attendance_note", "agenda", "minutes", "notes_for_steering",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = fiscal_year_choices()
+        current = self.instance.fiscal_year if self.instance.pk else None
+        if current and str(current) not in dict(choices):
+            choices.append((str(current), format_fiscal_year(current)))
+        self.fields["fiscal_year"].choices = choices
+
+    def clean(self):
+        data = super().clean()
+        date, fiscal_year = data.get("date"), data.get("fiscal_year")
+        if date is not None:
+            derived = fiscal_year_of(date)
+            if fiscal_year is not None and fiscal_year != derived:
+                self.add_error(
+                    "fiscal_year",
+                    f"開催日は{format_fiscal_year(derived)}です。年度は空欄にするか{format_fiscal_year(derived)}を選んでください。",
+                )
+            data["fiscal_year"] = derived
+            self.instance.fiscal_year = derived
+        elif fiscal_year is None:
+            self.add_error("fiscal_year", "開催日が未定の場合は年度を選んでください。")
+        else:
+            self.instance.fiscal_year = fiscal_year
+        return data
+
+
+@admin.register(Meeting)
+class MeetingAdmin(ScopedAdmin):
+    form = MeetingAdminForm
+    list_display = [
+        "body",
+        "sequence_label",
+        "date_display",
+        "format",
+        "status",
+        "attendance",
+        "item_count",
+        "fiscal_year_display",
+    ]
+    list_display_links = ["body", "sequence_label"]
+    list_filter = [
+        ("body__council", RelatedOnly),
+        ("body", RelatedOnly),
+        FiscalYearFilter,
+        "status",
+        "format",
+    ]
+    search_fields = ["body__name", "title", "place", "items__text"]
+    list_select_related = ["body"]
+    date_hierarchy = "date"
+    ordering = ["-fiscal_year", "body__sort_order", "sequence"]
+    autocomplete_fields = ["body"]
+    inlines = [MeetingItemInline, AttendanceInline, GuestAttendanceInline, HandoutInline]
+    readonly_fields = ["sequence_display", "date_wareki_display"]
+    fieldsets = [
+        (None, {"fields": ["body", "sequence_display", "title", "status"]}),
+        ("日時・形式", {"fields": ["date", "date_wareki_display", "fiscal_year", "start_time", "end_time", "format", "place"]}),
+        (
+            "参加者数",
+            {
+                "fields": ["agencies_count", "people_count", "attendance_note"],
+                "description": "下の「出席者」「ゲスト」を入力すると、保存時に機関数・人数を数え直します。",
+            },
+        ),
+        ("内容", {"fields": ["agenda", "minutes", "notes_for_steering"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_items=Count("items", distinct=True))
+
+    @admin.display(description="回次", ordering="sequence")
+    def sequence_label(self, obj: Meeting) -> str:
+        return obj.sequence_label
+
+    @admin.display(description="回次")
+    def sequence_display(self, obj: Meeting) -> str:
+        return obj.sequence_label if obj.pk else "保存時に自動で付きます"
+
+    @admin.display(description="開催日", ordering="date")
+    def date_display(self, obj: Meeting) -> str:
+        return wareki(obj.date, weekday=True) if obj.date else "未定"
+
+    @admin.display(description="開催日（和暦）")
+    def date_wareki_display(self, obj: Meeting) -> str:
+        return wareki(obj.date, weekday=True) if obj.date else "－"
+
+    @admin.display(description="年度", ordering="fiscal_year")
+    def fiscal_year_display(self, obj: Meeting) -> str:
+        return format_fiscal_year(obj.fiscal_year)
+
+    @admin.display(description="参加")
+    def attendance(self, obj: Meeting) -> str:
+        if obj.agencies_count is None and obj.people_count is None:
+            return "－"
+        return f"{obj.agencies_count or 0}機関 {obj.people_count or 0}名"
+
+    @admin.display(description="取組・検討内容", ordering="_items")
+    def item_count(self, obj: Meeting) -> str:
+        return f"{obj._items}項目" if obj._items else "未入力"
+
+    def save_model(self, request, obj, form, change):
+        # A meeting moved into another fiscal year takes the next 第N回 there; otherwise it keeps its own.
+        old_year = Meeting.objects.filter(pk=obj.pk).values_list("fiscal_year", flat=True).first() if change else None
+        meeting_save_numbered(meeting=obj, renumber=change and old_year != obj.fiscal_year)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        for formset in formsets:
+            if formset.model in (Attendance, GuestAttendance) and formset.has_changed():
+                meeting_recount_attendance(meeting=form.instance)
+                break
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is Handout:
+            for handout_form in formset.forms:
+                upload = handout_form.cleaned_data.get("file") if hasattr(handout_form, "cleaned_data") else None
+                if upload and hasattr(upload, "size") and handout_form.has_changed():
+                    handout_form.instance.size = upload.size
+                    handout_form.instance.content_type = getattr(upload, "content_type", "") or ""
+                    handout_form.instance.uploaded_by = request.user
+        super().save_formset(request, form, formset, change)
+
+
+@admin.register(MeetingItem)
+class MeetingItemAdmin(ScopedAdmin):
+    """Searching every meeting's 取組・検討内容 at once (e.g. all mentions of 就労パスポート)."""
+
+    list_display = ["text", "meeting", "meeting_date"]
+    list_filter = [("meeting__body__council", RelatedOnly), ("meeting__body", RelatedOnly)]
+    search_fields = ["text"]
+    list_select_related = ["meeting__body"]
+    autocomplete_fields = ["meeting"]
+
+    @admin.display(description="開催日", ordering="meeting__date")
+    def meeting_date(self, obj: MeetingItem) -> str:
+        return wareki(obj.meeting.date)
+
+
+@admin.register(Attendance)
+class AttendanceAdmin(HiddenFromIndexMixin, ScopedAdmin):
+    list_display = ["person", "meeting"]
+    list_select_related = ["person__organization", "meeting__body"]
+    autocomplete_fields = ["person", "meeting"]
+
+
+@admin.register(GuestAttendance)
+class GuestAttendanceAdmin(HiddenFromIndexMixin, ScopedAdmin):
+    list_display = ["meeting", "organization", "organization_name", "people"]
+    list_select_related = ["meeting__body", "organization"]
+    autocomplete_fields = ["organization", "meeting"]
+
+
+@admin.register(Handout)
+class HandoutAdmin(ScopedAdmin):
+    list_display = ["title", "meeting", "size", "uploaded_at"]
+    list_filter = [("meeting__body__council", RelatedOnly), ("meeting__body", RelatedOnly)]
+    search_fields = ["title"]
+    list_select_related = ["meeting__body"]
+    autocomplete_fields = ["meeting"]
+    readonly_fields = ["content_type", "size", "uploaded_by", "uploaded_at"]
