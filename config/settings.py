@@ -50,8 +50,6 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # Attaches the signed-in user and the URL to every history event pghistory records.
-    "pghistory.middleware.HistoryMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -86,6 +84,11 @@ else:
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # Attaches the signed-in user and the URL to every history event pghistory records. PostgreSQL
+    # only: it passes the context through SQL that SQLite's cursor cannot run.
+    MIDDLEWARE.append("pghistory.middleware.HistoryMiddleware")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

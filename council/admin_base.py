@@ -10,10 +10,13 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import admin
+from django.contrib.admin import widgets
 from django.contrib.auth import get_user_model
+from django.db import models
 from django.db.models import Q
 
 from council.access import COUNCIL_PATHS, for_admin, secretariat_council_ids
+from council.forms import WarekiDateField
 from council.wareki import fiscal_year_bounds, format_fiscal_year, format_wareki
 
 
@@ -30,7 +33,11 @@ def scope_for_admin(queryset, request):
 
 class CouncilScopedAdminMixin:
     """Scope the change list, the objects reachable by URL and every choice list to the user's
-    councils. Used by every ModelAdmin and inline of our apps."""
+    councils. Used by every ModelAdmin and inline of our apps. Date fields accept 和暦."""
+
+    formfield_overrides = {
+        models.DateField: {"form_class": WarekiDateField, "widget": widgets.AdminDateWidget},
+    }
 
     def get_queryset(self, request):
         return scope_for_admin(super().get_queryset(request), request)
