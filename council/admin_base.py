@@ -59,6 +59,15 @@ class ScopedAdmin(CouncilScopedAdminMixin, admin.ModelAdmin):
     list_per_page = 50
     show_full_result_count = False
 
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        # Most secretariats serve one council: fill it in for them.
+        if "council" not in initial and any(f.name == "council" for f in self.model._meta.fields):
+            councils = secretariat_council_ids(request.user)
+            if len(councils) == 1:
+                initial["council"] = next(iter(councils))
+        return initial
+
 
 class ScopedTabularInline(CouncilScopedAdminMixin, admin.TabularInline):
     extra = 0

@@ -192,7 +192,13 @@ class IssueMove(models.Model):
         verbose_name_plural = "地域課題の経過"
         ordering = ["issue", "at", "id"]
         triggers = [
-            pgtrigger.Protect(name="issuemove_append_only", operation=pgtrigger.Update),
+            # The links that Django sets to NULL when a user, a meeting or a related issue is deleted
+            # may change; by_name and the rest stay as written.
+            pgtrigger.Protect(
+                name="issuemove_append_only",
+                operation=pgtrigger.Update,
+                condition=pgtrigger.AnyChange(exclude=["by", "at_meeting", "related_issue"]),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -22,7 +22,8 @@ class IssueChangedMeanwhile(IssueMoveRefused):
 def _display_name(user: AbstractBaseUser | None) -> str:
     if user is None:
         return "システム"
-    full = user.get_full_name() if hasattr(user, "get_full_name") else ""
+    # Japanese order: family name first (桑原 一郎), not Django's "first last".
+    full = f"{getattr(user, 'last_name', '')} {getattr(user, 'first_name', '')}".strip()
     return full or user.get_username()
 
 
@@ -38,6 +39,7 @@ def issue_raise(
     themes: Iterable[Theme] = (),
     raised_on: dt.date | None = None,
     reason: str = "",
+    at: dt.datetime | None = None,
 ) -> RegionalIssue:
     """Raise a new issue held by ``body``; its history starts with the 提起 move."""
     issue = RegionalIssue(
@@ -47,17 +49,19 @@ def issue_raise(
         background=background,
         origin=origin,
         origin_meeting=origin_meeting,
-        raised_on=raised_on or timezone.localdate(),
+        raised_on=raised_on or (timezone.localtime(at).date() if at else timezone.localdate()),
         status=IssueStatus.RAISED,
     )
     issue.full_clean()
     issue.save()
     issue.themes.set(themes)
-    issue_record_raised(issue=issue, by=by, reason=reason)
+    issue_record_raised(issue=issue, by=by, reason=reason, at=at)
     return issue
 
 
-def issue_record_raised(*, issue: RegionalIssue, by: AbstractBaseUser | None, reason: str = "") -> IssueMove:
+def issue_record_raised(
+    *, issue: RegionalIssue, by: AbstractBaseUser | None, reason: str = "", at: dt.datetime | None = None
+) -> IssueMove:
     """Start the history of a newly saved issue with its 提起 move."""
     return IssueMove.objects.create(
         issue=issue,
@@ -70,6 +74,7 @@ def issue_record_raised(*, issue: RegionalIssue, by: AbstractBaseUser | None, re
         reason=reason,
         by=by,
         by_name=_display_name(by),
+        at=at or timezone.now(),
     )
 
 
@@ -112,10 +117,17 @@ def issue_move(
     if at_meeting is not None and at_meeting.body.council_id != locked.council_id:
         raise IssueMoveRefused("他の協議会の会議は指定できません。")
 
-    planned = plan_move(
-        locked, kind, to_body=to_body, reason=reason, due_on=due_on, merge_into=merge_into
-    )
     now = at or timezone.now()
+    # A move recorded after the fact is checked against the bodies as they were on that day.
+    planned = plan_move(
+        locked,
+        kind,
+        to_body=to_body,
+        reason=reason,
+        due_on=due_on,
+        merge_into=merge_into,
+        today=timezone.localtime(now).date(),
+    )
 
     update_fields = ["status", "body", "version", "updated_at"]
     locked.status = planned.to_status

@@ -10,13 +10,17 @@ from django.db import transaction
 from django.db.models import Max
 
 from council.models import Body, Person
-from council.wareki import fiscal_year_of
+from council.wareki import fiscal_year_of, format_fiscal_year, format_wareki
 from meetings.models import Attendance, GuestAttendance, Meeting, MeetingItem, MeetingStatus
 
 
 def next_sequence(*, body: Body, fiscal_year: int) -> int:
-    """The 第N回 a new meeting of the body gets in that fiscal year: one past the highest ever
-    given, so numbers are never reused even when a meeting is deleted."""
+    """The 第N回 a new meeting of the body gets in that fiscal year: one past the highest there.
+
+    Existing meetings never change number (cancelling or deleting one leaves a gap). Only the number
+    of a deleted *latest* meeting is given again — a meeting entered by mistake and removed at once
+    should not leave 第1回 missing.
+    """
     highest = Meeting.objects.filter(body=body, fiscal_year=fiscal_year).aggregate(m=Max("sequence"))["m"]
     return (highest or 0) + 1
 
@@ -109,8 +113,15 @@ def meeting_recount_attendance(*, meeting: Meeting) -> None:
 
 @transaction.atomic
 def meeting_record_held(*, meeting: Meeting, date: dt.date | None = None) -> Meeting:
-    """Mark a planned meeting as held (開催済). A held meeting needs a date."""
+    """Mark a planned meeting as held (開催済). A held meeting needs a date in its fiscal year."""
     if date is not None:
+        if fiscal_year_of(date) != meeting.fiscal_year:
+            raise ValidationError(
+                {
+                    "date": f"開催日（{format_wareki(date)}）が{format_fiscal_year(meeting.fiscal_year)}ではありません。"
+                    "年度をまたいで延期した場合は、会議の年度を変更してください。"
+                }
+            )
         meeting.date = date
     meeting.status = MeetingStatus.HELD
     meeting.full_clean()

@@ -19,7 +19,8 @@ class DocumentKind(models.TextChoices):
     BOOK = "book", "年次報告書（全体）"
 
 
-BODY_DOCUMENTS = frozenset({DocumentKind.PROGRESS_REPORT, DocumentKind.EVALUATION, DocumentKind.POLICY})
+# A tuple, not a set: the constraint below must serialise in a stable order for migrations.
+BODY_DOCUMENTS = (DocumentKind.PROGRESS_REPORT, DocumentKind.EVALUATION, DocumentKind.POLICY)
 
 
 class JobStatus(models.TextChoices):

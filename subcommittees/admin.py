@@ -86,7 +86,7 @@ class EvaluationAdmin(YearlyDocumentAdmin):
 @admin.register(EvaluationComment)
 class EvaluationCommentAdmin(HiddenFromIndexMixin, ScopedAdmin):
     list_display = ["text", "person", "evaluation"]
-    list_select_related = ["person", "evaluation__body"]
+    list_select_related = ["person__organization", "evaluation__body"]
 
 
 @admin.register(EvaluationReview)

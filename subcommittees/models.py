@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from council import history
 from council.models import Body, Person
@@ -158,7 +159,7 @@ class EvaluationReview(models.Model):
     to_status = models.CharField("状態", max_length=20, choices=EvaluationStatus.choices)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="実施者", null=True, on_delete=models.SET_NULL, related_name="+")
     by_name = models.CharField("実施者名", max_length=150)
-    at = models.DateTimeField("日時", auto_now_add=True)
+    at = models.DateTimeField("日時", default=timezone.now)
     comment = models.TextField("コメント", blank=True)
 
     class Meta:

@@ -6,11 +6,11 @@ from __future__ import annotations
 import pytest
 from django.contrib import admin
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from council import demo as demo_builder
 from council.models import Council, Role, RoleKind
 from council.services import role_grant
 
@@ -22,23 +22,6 @@ MODELS = sorted(
 
 def changelist_url(model) -> str:
     return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
-
-
-@pytest.fixture
-def demo(db):
-    call_command("load_demo", verbosity=0)
-    return Council.objects.get(slug="demo")
-
-
-@pytest.fixture
-def demo_secretariat(demo):
-    return get_user_model().objects.get(username="demo-secretariat")
-
-
-@pytest.fixture
-def secretariat_client(client, demo_secretariat):
-    client.force_login(demo_secretariat)
-    return client
 
 
 @pytest.mark.parametrize("model", MODELS, ids=lambda m: m._meta.label)
@@ -149,7 +132,7 @@ def _changelist_query_counts(client) -> dict[str, int]:
 
 def test_changelist_query_count_is_constant_for_ten_times_the_data(secretariat_client, demo_secretariat):
     small = _changelist_query_counts(secretariat_client)
-    call_command("load_demo", scale=10, verbosity=0)
+    demo_builder.load(scale=10)
     for council in Council.objects.filter(slug__startswith="demo-").exclude(slug__in=["demo-other", "demo-pref"]):
         role_grant(user=demo_secretariat, council=council, kind=RoleKind.SECRETARIAT)
     assert Role.objects.filter(user=demo_secretariat, kind=RoleKind.SECRETARIAT).count() == 10

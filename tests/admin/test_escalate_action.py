@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.contrib.messages import get_messages
-from django.core.management import call_command
 from django.urls import reverse
 
-from council.models import BodyKind, Council
+from council.models import BodyKind
 from issues.models import IssueMove, IssueStatus, MoveKind, RegionalIssue
 from issues.services import issue_raise
 
@@ -16,20 +14,8 @@ URL = reverse("admin:issues_regionalissue_changelist")
 
 
 @pytest.fixture
-def demo(db):
-    call_command("load_demo", verbosity=0)
-    return Council.objects.get(slug="demo")
-
-
-@pytest.fixture
-def user(demo):
-    return get_user_model().objects.get(username="demo-secretariat")
-
-
-@pytest.fixture
-def secretariat_client(client, user):
-    client.force_login(user)
-    return client
+def user(demo_secretariat):
+    return demo_secretariat
 
 
 def _subcommittee_issue(demo, user) -> RegionalIssue:

@@ -27,6 +27,6 @@ def seed(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("issues", "0002_initial")]
+    dependencies = [("issues", "0001_initial")]
 
     operations = [migrations.RunPython(seed, migrations.RunPython.noop)]
