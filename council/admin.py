@@ -75,6 +75,14 @@ class CouncilAdmin(ScopedAdmin):
         ("会議体の構成", {"fields": ["body_tree"]}),
     ]
 
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            # Where issues are reported up, and the council's identity, are set by the operator; the
+            # parent council is outside the secretariat's scope and could not even be offered.
+            fields += ["slug", "level", "parent"]
+        return fields
+
     @admin.display(description="会議体の構成（今年度）")
     def body_tree(self, obj: Council) -> str:
         if obj.pk is None:

@@ -59,6 +59,13 @@ class ScopedAdmin(CouncilScopedAdminMixin, admin.ModelAdmin):
     list_per_page = 50
     show_full_result_count = False
 
+    def get_list_display(self, request):
+        columns = list(super().get_list_display(request))
+        # The council column only helps people who serve more than one council.
+        if "council" in columns and len(secretariat_council_ids(request.user)) == 1 and not request.user.is_superuser:
+            columns.remove("council")
+        return columns
+
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)
         # Most secretariats serve one council: fill it in for them.

@@ -1660,7 +1660,7 @@ class MunicipalBuilder:
         items, attendances, guests = [], [], []
         for plan, meeting in zip(plans, rows, strict=True):
             self.meetings[(plan.key, plan.offset, plan.sequence)] = meeting
-            items += [MeetingItem(meeting=meeting, position=i, text=t) for i, t in enumerate(plan.items)]
+            items += [MeetingItem(meeting=meeting, position=i, text=t) for i, t in enumerate(plan.items, start=1)]
             attendances += [Attendance(meeting=meeting, person=self.people[k]) for k in plan.attendees]
             guests += [GuestAttendance(meeting=meeting, organization_name=n, people=c) for n, c in plan.guests]
         MeetingItem.objects.bulk_create(items, batch_size=1000)

@@ -211,7 +211,6 @@ class IssueMoveAdmin(ScopedAdmin):
     list_filter = [("issue__council", RelatedOnly), "kind", ("to_body", RelatedOnly)]
     search_fields = ["issue__title", "reason", "by_name"]
     list_select_related = ["issue", "from_body", "to_body"]
-    date_hierarchy = "at"
 
     def has_add_permission(self, request):
         return False

@@ -15,15 +15,26 @@ from council.admin_base import (
 from council.services import current_fiscal_year
 from council.wareki import fiscal_year_of, format_fiscal_year
 from meetings.models import Attendance, GuestAttendance, Handout, Meeting, MeetingItem
-from meetings.services import meeting_recount_attendance, meeting_save_numbered
+from meetings.services import meeting_recount_attendance, meeting_renumber_items, meeting_save_numbered
+
+
+class MeetingItemForm(forms.ModelForm):
+    position = forms.IntegerField(
+        label="順番", required=False, min_value=0, widget=forms.NumberInput(attrs={"style": "width: 4em"})
+    )
+
+    class Meta:
+        model = MeetingItem
+        fields = ["position", "text"]
 
 
 class MeetingItemInline(ScopedTabularInline):
     model = MeetingItem
+    form = MeetingItemForm
     fields = ["position", "text"]
     extra = 3
     verbose_name = "取組・検討内容（1行に1項目）"
-    verbose_name_plural = "取組・検討内容（順番の小さい順に表示されます）"
+    verbose_name_plural = "取組・検討内容（順番の小さい順に並びます。順番が空欄の行は最後に加わります）"
     formfield_overrides = {
         # Bullets are short; a two-line box keeps the list readable.
         MeetingItem._meta.get_field("text").__class__: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 80})},
@@ -122,7 +133,6 @@ class MeetingAdmin(ScopedAdmin):
     ]
     search_fields = ["body__name", "title", "place", "items__text"]
     list_select_related = ["body"]
-    date_hierarchy = "date"
     ordering = ["-fiscal_year", "body__sort_order", "sequence"]
     autocomplete_fields = ["body"]
     inlines = [MeetingItemInline, AttendanceInline, GuestAttendanceInline, HandoutInline]
@@ -186,6 +196,14 @@ class MeetingAdmin(ScopedAdmin):
                 break
 
     def save_formset(self, request, form, formset, change):
+        if formset.model is MeetingItem:
+            # New bullets whose 順番 was left blank go after the existing ones, in the order typed.
+            for n, item_form in enumerate(formset.forms):
+                if item_form.has_changed() and item_form.instance.position is None:
+                    item_form.instance.position = 10_000 + n
+            super().save_formset(request, form, formset, change)
+            meeting_renumber_items(meeting=form.instance)
+            return
         if formset.model is Handout:
             for handout_form in formset.forms:
                 upload = handout_form.cleaned_data.get("file") if hasattr(handout_form, "cleaned_data") else None

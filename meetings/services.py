@@ -72,9 +72,17 @@ def meeting_set_items(*, meeting: Meeting, texts: Iterable[str]) -> list[Meeting
     meeting.items.all().delete()
     rows = [
         MeetingItem(meeting=meeting, position=i, text=text.strip())
-        for i, text in enumerate(t for t in texts if t and t.strip())
+        for i, text in enumerate((t for t in texts if t and t.strip()), start=1)
     ]
     return MeetingItem.objects.bulk_create(rows)
+
+
+def meeting_renumber_items(*, meeting: Meeting) -> None:
+    """Number the bullets 1, 2, 3 … in their current order (after an edit moved some around)."""
+    items = list(meeting.items.order_by("position", "id"))
+    for n, item in enumerate(items, start=1):
+        item.position = n
+    MeetingItem.objects.bulk_update(items, ["position"])
 
 
 @transaction.atomic

@@ -7,6 +7,7 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from council.models import BodyKind
+from council.services import current_fiscal_year
 from issues.models import IssueMove, IssueStatus, MoveKind, RegionalIssue
 from issues.services import issue_raise
 
@@ -21,7 +22,7 @@ def user(demo_secretariat):
 def _subcommittee_issue(demo, user) -> RegionalIssue:
     body = demo.bodies.filter(kind=BodyKind.SUBCOMMITTEE, parent__kind=BodyKind.STEERING).first()
     active = [b for b in demo.bodies.filter(kind=BodyKind.SUBCOMMITTEE).prefetch_related("statuses")
-              if b.status_in(2026) == "active" and b.parent and b.parent.kind == BodyKind.STEERING]
+              if b.status_in(current_fiscal_year()) == "active" and b.parent and b.parent.kind == BodyKind.STEERING]
     body = active[0] if active else body
     return issue_raise(body=body, title="グループホームの空きが少ない", by=user, background="退院後の住まいが見つからない。")
 

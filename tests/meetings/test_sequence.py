@@ -229,9 +229,9 @@ def test_items_keep_their_order_and_drop_blanks(subcommittee):
     )
 
     assert list(meeting.items.values_list("position", "text")) == [
-        (0, "今年度の活動方針を確認した。"),
-        (1, "グループホームの見学会を企画した。"),
-        (2, "次回の日程を決めた。"),
+        (1, "今年度の活動方針を確認した。"),
+        (2, "グループホームの見学会を企画した。"),
+        (3, "次回の日程を決めた。"),
     ]
 
 
