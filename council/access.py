@@ -64,6 +64,12 @@ def roles_of(user: AbstractBaseUser | AnonymousUser) -> list[Role]:
     return cached
 
 
+def forget_roles(user: AbstractBaseUser | AnonymousUser) -> None:
+    """Drop the cached roles after a change (role_grant calls it)."""
+    if hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)
+
+
 def council_ids_for(user: AbstractBaseUser | AnonymousUser, *, kinds: set[str] | None = None) -> set[int]:
     return {role.council_id for role in roles_of(user) if kinds is None or role.kind in kinds}
 

@@ -7,6 +7,7 @@ import datetime as dt
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from council.access import forget_roles
 from council.models import (
     Body,
     BodyName,
@@ -115,6 +116,7 @@ def membership_add(
 def role_grant(*, user: User, council: Council, kind: str, body: Body | None = None) -> Role:
     """Give a user a role in a council. Secretariat users may use the admin."""
     role, _ = Role.objects.get_or_create(user=user, council=council, kind=kind, body=body)
+    forget_roles(user)
     if kind == RoleKind.SECRETARIAT:
         from council.permissions import secretariat_group
 

@@ -192,12 +192,19 @@ class IssueMove(models.Model):
         verbose_name_plural = "地域課題の経過"
         ordering = ["issue", "at", "id"]
         triggers = [
-            # The links that Django sets to NULL when a user, a meeting or a related issue is deleted
-            # may change; by_name and the rest stay as written.
+            # Only the links that Django sets to NULL when a user, a meeting or a related issue is
+            # deleted may change, and only to NULL; by_name and everything else stay as written.
             pgtrigger.Protect(
                 name="issuemove_append_only",
                 operation=pgtrigger.Update,
                 condition=pgtrigger.AnyChange(exclude=["by", "at_meeting", "related_issue"]),
+            ),
+            pgtrigger.Protect(
+                name="issuemove_links_only_cleared",
+                operation=pgtrigger.Update,
+                condition=pgtrigger.Q(new__by__df=pgtrigger.F("old__by"), new__by__isnull=False)
+                | pgtrigger.Q(new__at_meeting__df=pgtrigger.F("old__at_meeting"), new__at_meeting__isnull=False)
+                | pgtrigger.Q(new__related_issue__df=pgtrigger.F("old__related_issue"), new__related_issue__isnull=False),
             ),
         ]
 

@@ -471,11 +471,6 @@ def test_moves_cannot_be_updated(issue, chair):
 
 
 @postgresql_only
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: the append-only trigger excludes by/at_meeting/related_issue from the check entirely, so "
-    "an UPDATE may re-point a move to another user or meeting; only setting them to NULL (on delete) should pass.",
-)
 def test_moves_cannot_be_repointed_to_another_user(issue, chair, secretariat):
     move = issue_move(issue=issue, kind=MoveKind.COLLECT, by=chair)
 
