@@ -106,6 +106,10 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "staticfiles"
+# WhiteNoise warns on every request when the directory is missing (before the first collectstatic).
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+# In development WhiteNoise serves straight from the app and project static folders.
+WHITENOISE_USE_FINDERS = DEBUG
 MEDIA_ROOT = VAR_DIR / "media"
 # Uploaded handouts and generated PDFs are served by a permission-checking view (council.views.
 # protected_file), never by the web server: the URL prefix only names that view.
