@@ -11,12 +11,16 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, TypeVar
 
 from django.apps import apps
-from django.db.models import Model, QuerySet
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model, Q, QuerySet
+from django.http import Http404
 
-from council.models import Role, RoleKind
+from council.models import Body, BodyKind, Council, Role, RoleKind
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+    from meetings.models import Meeting
 
 M = TypeVar("M", bound=Model)
 
@@ -113,3 +117,96 @@ def council_models() -> list[type[Model]]:
         for m in apps.get_models()
         if m._meta.app_label in ours and not m._meta.auto_created and not m.__name__.endswith("Event")
     ]
+
+
+# --- Pages: who may read and edit which body --------------------------------------------------
+#
+# - 事務局 (secretariat): reads and edits every body of the council.
+# - 福祉課 (reviewer): reads every body except case conferences.
+# - 会議体の長 (chair): edits their own body; reads the council's bodies except case conferences.
+# - 構成員 (member): reads the bodies they sit in.
+# - Case conferences (個別支援会議) hold personal data: only the secretariat and the roles given for
+#   that very body read them.
+# Outsiders get 404 (nothing tells them the record exists); readers who try to edit get 403.
+
+COUNCIL_WIDE_READERS = frozenset({RoleKind.SECRETARIAT, RoleKind.REVIEWER, RoleKind.CHAIR})
+
+
+def council_roles(user: AbstractBaseUser | AnonymousUser, council_id: int) -> list[Role]:
+    return [role for role in roles_of(user) if role.council_id == council_id]
+
+
+def can_read_council(user: AbstractBaseUser | AnonymousUser, council_id: int) -> bool:
+    return bool(user.is_authenticated and (user.is_superuser or council_roles(user, council_id)))
+
+
+def can_read_body(user: AbstractBaseUser | AnonymousUser, body: Body) -> bool:
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    roles = council_roles(user, body.council_id)
+    if any(role.kind == RoleKind.SECRETARIAT for role in roles):
+        return True
+    if any(role.body_id == body.pk for role in roles):
+        return True
+    if body.kind == BodyKind.CASE_CONFERENCE:
+        return False
+    return any(role.kind in COUNCIL_WIDE_READERS for role in roles)
+
+
+def can_edit_body(user: AbstractBaseUser | AnonymousUser, body: Body) -> bool:
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    return any(
+        role.kind == RoleKind.SECRETARIAT or (role.kind == RoleKind.CHAIR and role.body_id == body.pk)
+        for role in council_roles(user, body.council_id)
+    )
+
+
+def readable_bodies(user: AbstractBaseUser | AnonymousUser, council: Council) -> QuerySet[Body]:
+    """The council's bodies the user may open (for lists, the schedule and calendars)."""
+    bodies = Body.objects.filter(council=council)
+    if user.is_authenticated and user.is_superuser:
+        return bodies
+    roles = council_roles(user, council.pk)
+    if any(role.kind == RoleKind.SECRETARIAT for role in roles):
+        return bodies
+    own = Q(pk__in=[role.body_id for role in roles if role.body_id])
+    if any(role.kind in COUNCIL_WIDE_READERS for role in roles):
+        return bodies.filter(own | ~Q(kind=BodyKind.CASE_CONFERENCE))
+    return bodies.filter(own)
+
+
+def get_council_for_user(user: AbstractBaseUser | AnonymousUser, slug: str) -> Council:
+    """The council of a page's URL, or 404 for anyone without a role in it."""
+    council = Council.objects.filter(slug=slug).first()
+    if council is None or not can_read_council(user, council.pk):
+        raise Http404
+    return council
+
+
+def get_body_for_user(
+    user: AbstractBaseUser | AnonymousUser, council: Council, pk: int, *, write: bool = False
+) -> Body:
+    body = Body.objects.select_related("parent", "council").filter(council=council, pk=pk).first()
+    if body is None or not can_read_body(user, body):
+        raise Http404
+    if write and not can_edit_body(user, body):
+        raise PermissionDenied("この会議体の記録を編集する権限がありません。")
+    return body
+
+
+def get_meeting_for_user(
+    user: AbstractBaseUser | AnonymousUser, council: Council, pk: int, *, write: bool = False
+) -> Meeting:
+    from meetings.models import Meeting
+
+    meeting = Meeting.objects.select_related("body__council", "body__parent").filter(body__council=council, pk=pk).first()
+    if meeting is None or not can_read_body(user, meeting.body):
+        raise Http404
+    if write and not can_edit_body(user, meeting.body):
+        raise PermissionDenied("この会議の記録を編集する権限がありません。")
+    return meeting
