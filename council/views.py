@@ -3,11 +3,54 @@ from __future__ import annotations
 import mimetypes
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 
-from council.access import for_user
+from council.access import can_edit_body, council_ids_for, for_user, get_body_for_user, get_council_for_user
+from council.models import Council
+from council.pages import council_context, selected_fiscal_year
+from council.selectors import body_page, council_tree
 from meetings.models import Handout
 from reports.models import ReportJob
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """The councils the user works in; straight to the council when there is only one."""
+    councils = Council.objects.order_by("name")
+    if not request.user.is_superuser:
+        councils = councils.filter(pk__in=council_ids_for(request.user))
+    councils = list(councils)
+    if len(councils) == 1:
+        return redirect("council_home", councils[0].slug)
+    return render(request, "council/home.html", {"councils": councils})
+
+
+@login_required
+def council_home(request: HttpRequest, slug: str) -> HttpResponse:
+    council = get_council_for_user(request.user, slug)
+    fiscal_year = selected_fiscal_year(request)
+    rows = council_tree(council=council, user=request.user, fiscal_year=fiscal_year)
+    context = council_context(
+        request,
+        council,
+        fiscal_year=fiscal_year,
+        tree=[row for row in rows if row.body.kind != "liaison"],
+        liaison=[row for row in rows if row.body.kind == "liaison"],
+    )
+    return render(request, "council/council_home.html", context)
+
+
+@login_required
+def body_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    council = get_council_for_user(request.user, slug)
+    body = get_body_for_user(request.user, council, pk)
+    fiscal_year = selected_fiscal_year(request)
+    context = council_context(
+        request, council, fiscal_year=fiscal_year, can_edit=can_edit_body(request.user, body),
+        **body_page(body=body, fiscal_year=fiscal_year),
+    )
+    return render(request, "council/body_detail.html", context)
 
 
 @login_required

@@ -29,3 +29,12 @@ def test_bad_input_gets_a_japanese_message_quoting_it(typed):
     with pytest.raises(forms.ValidationError) as error:
         WarekiDateField().clean(typed)
     assert f"「{typed}」を日付として読めません" in error.value.messages[0]
+
+
+def test_template_filters():
+    from django.template import Context, Template
+
+    rendered = Template(
+        "{% load wareki %}{{ d|wareki }}|{{ d|wareki:'weekday' }}|{{ d|wareki_short }}|{{ fy|fiscal_year }}|{{ none|wareki }}"
+    ).render(Context({"d": dt.date(2019, 5, 1), "fy": 2020, "none": None}))
+    assert rendered == "令和元年5月1日|令和元年5月1日(水)|R1.5.1|令和2年度|"
