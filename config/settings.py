@@ -117,6 +117,9 @@ MEDIA_ROOT = VAR_DIR / "media"
 # protected_file), never by the web server: the URL prefix only names that view.
 MEDIA_URL = "/files/"
 
+# Largest handout a meeting page accepts (meetings.services.handout_check_file).
+HANDOUT_MAX_BYTES = env_int("HANDOUT_MAX_BYTES", 20 * 1024 * 1024)
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 

@@ -1,17 +1,25 @@
-"""Writes to meetings: creation with a stable 第N回, items, attendance."""
+"""Writes to meetings: creation with a stable 第N回, items, attendance, edits and handouts."""
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 from collections.abc import Iterable
+from pathlib import PurePath
+from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max
 
-from council.models import Body, Person
+from council.models import Body, Organization, Person
 from council.wareki import fiscal_year_of, format_fiscal_year, format_wareki
-from meetings.models import Attendance, GuestAttendance, Meeting, MeetingItem, MeetingStatus
+from meetings.models import Attendance, GuestAttendance, Handout, Meeting, MeetingItem, MeetingStatus
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser as User
 
 
 def next_sequence(*, body: Body, fiscal_year: int) -> int:
@@ -135,3 +143,204 @@ def meeting_record_held(*, meeting: Meeting, date: dt.date | None = None) -> Mee
     meeting.full_clean()
     meeting.save(update_fields=["date", "status", "updated_at"])
     return meeting
+
+
+# --- Pages: editing a meeting's record, its attendance and its handouts -------------------------
+
+# What meeting_update may change. The body, the 年度 and 第N回 are not fields a page sets: the 年度
+# follows the date, and 第N回 follows the 年度 (see meeting_save_numbered).
+MEETING_EDITABLE_FIELDS = frozenset(
+    {
+        "title",
+        "start_time",
+        "end_time",
+        "format",
+        "place",
+        "status",
+        "attendance_note",
+        "agenda",
+        "minutes",
+        "notes_for_steering",
+    }
+)
+
+
+@transaction.atomic
+def meeting_update(
+    *, meeting: Meeting, date: dt.date | None, fiscal_year: int | None = None, **fields
+) -> Meeting:
+    """Change a meeting's record (the 開催報告 of a held meeting is an edit too).
+
+    The 年度 comes from the date; ``fiscal_year`` is used only for an undated plan. 第N回 stays as
+    it is unless the meeting moves to another 年度, where it takes the next number of that year.
+    """
+    unknown = set(fields) - MEETING_EDITABLE_FIELDS
+    if unknown:
+        raise TypeError(f"meeting_update cannot set {sorted(unknown)}")
+    # Locked, so that two people saving the same meeting at once cannot both renumber it.
+    stored_year = Meeting.objects.select_for_update().filter(pk=meeting.pk).values_list("fiscal_year", flat=True).get()
+    for name, value in fields.items():
+        setattr(meeting, name, value)
+    meeting.date = date
+    if date is None:
+        if fiscal_year is None:
+            raise ValidationError({"fiscal_year": "開催日が未定の場合は年度を選んでください。"})
+        meeting.fiscal_year = fiscal_year
+    else:
+        meeting.fiscal_year = fiscal_year_of(date)
+    return meeting_save_numbered(meeting=meeting, renumber=meeting.fiscal_year != stored_year)
+
+
+@transaction.atomic
+def meeting_record_attendance(
+    *,
+    meeting: Meeting,
+    people: Iterable[Person],
+    guests: Iterable[GuestAttendance] = (),
+    agencies_count: int | None = None,
+    people_count: int | None = None,
+) -> Meeting:
+    """Record who came. With attendees or guests the counts are recounted from them (19機関 25名);
+    with none (an old record typed from paper), the typed counts are kept as they are.
+
+    A guest whose agency name is one of the council's 関係機関 is linked to it, so that the agency
+    counts once even when a member of it attended too.
+    """
+    people, guests = list(people), list(guests)
+    for value in (agencies_count, people_count):
+        if value is not None and value < 0:
+            raise ValidationError("参加機関数・参加人数は0以上の数で入力してください。")
+    foreign = [p for p in people if p.council_id != meeting.body.council_id]
+    if foreign:
+        raise ValidationError("出席者は同じ協議会の人物から選んでください。")
+    if people or guests:
+        names = {g.organization_name for g in guests if g.organization_id is None and g.organization_name}
+        if names:
+            known = {
+                org.name: org
+                for org in Organization.objects.filter(council_id=meeting.body.council_id, name__in=names)
+            }
+            for guest in guests:
+                if guest.organization_id is None and guest.organization_name in known:
+                    guest.organization = known[guest.organization_name]
+        for guest in guests:
+            guest.meeting = meeting
+            guest.full_clean(exclude=["meeting", "organization"])
+        return meeting_set_attendance(meeting=meeting, people=people, guests=guests)
+    meeting.attendances.all().delete()
+    meeting.guests.all().delete()
+    meeting.agencies_count = agencies_count
+    meeting.people_count = people_count
+    meeting.save(update_fields=["agencies_count", "people_count", "updated_at"])
+    return meeting
+
+
+# Handouts: what may be uploaded. The extension says what the file claims to be; the first bytes
+# must agree, so a renamed program (or an HTML page named .pdf) is refused before it is stored.
+HANDOUT_MAX_BYTES_DEFAULT = 20 * 1024 * 1024
+
+_OOXML = b"PK\x03\x04"
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_TEXT = None  # no magic number: checked by decoding instead
+
+HANDOUT_TYPES: dict[str, tuple[str, bytes | None]] = {
+    "pdf": ("application/pdf", b"%PDF-"),
+    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", _OOXML),
+    "doc": ("application/msword", _OLE2),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", _OOXML),
+    "xls": ("application/vnd.ms-excel", _OLE2),
+    "pptx": ("application/vnd.openxmlformats-officedocument.presentationml.presentation", _OOXML),
+    "png": ("image/png", b"\x89PNG\r\n\x1a\n"),
+    "jpg": ("image/jpeg", b"\xff\xd8\xff"),
+    "jpeg": ("image/jpeg", b"\xff\xd8\xff"),
+    "txt": ("text/plain; charset=utf-8", _TEXT),
+    "csv": ("text/csv", _TEXT),
+}
+HANDOUT_TYPES_LABEL = "PDF、Word（.docx/.doc）、Excel（.xlsx/.xls）、PowerPoint（.pptx）、画像（.png/.jpg）、テキスト・CSV（.txt/.csv）"
+
+
+def handout_max_bytes() -> int:
+    return getattr(settings, "HANDOUT_MAX_BYTES", HANDOUT_MAX_BYTES_DEFAULT)
+
+
+def _looks_like_text(head: bytes) -> bool:
+    # Offices write CSV in Shift_JIS as often as in UTF-8. The head may end inside a character,
+    # hence the incremental decoders that wait for the rest instead of failing.
+    if b"\x00" in head:
+        return False
+    for encoding in ("utf-8-sig", "cp932"):
+        try:
+            codecs.getincrementaldecoder(encoding)().decode(head, final=False)
+        except UnicodeDecodeError:
+            continue
+        return True
+    return False
+
+
+def handout_check_file(file: UploadedFile) -> str:
+    """Check an uploaded file's size, extension and first bytes; return the content type to store.
+
+    Raises ValidationError with a message for the uploader.
+    """
+    limit = handout_max_bytes()
+    if file.size is None or file.size == 0:
+        raise ValidationError("ファイルが空です。内容のあるファイルを選んでください。", code="empty")
+    if file.size > limit:
+        raise ValidationError(
+            f"ファイルが大きすぎます（{_megabytes(file.size)}）。{_megabytes(limit)}以下のファイルにしてください。",
+            code="too_big",
+        )
+    extension = PurePath(file.name or "").suffix.lower().lstrip(".")
+    if extension not in HANDOUT_TYPES:
+        raise ValidationError(
+            f"この種類のファイルは登録できません。登録できるのは {HANDOUT_TYPES_LABEL} です。", code="type"
+        )
+    content_type, magic = HANDOUT_TYPES[extension]
+    file.seek(0)
+    head = file.read(2048)
+    file.seek(0)
+    ok = _looks_like_text(head) if magic is None else head.startswith(magic)
+    if not ok:
+        raise ValidationError(
+            f"ファイルの中身が拡張子（.{extension}）と一致しません。壊れているか、別の種類のファイルの可能性があります。"
+            "元のアプリで保存し直してから登録してください。",
+            code="content",
+        )
+    return content_type
+
+
+def _megabytes(size: int) -> str:
+    mb = size / (1024 * 1024)
+    return f"{mb:.0f}MB" if mb >= 10 or mb == int(mb) else f"{mb:.1f}MB"
+
+
+@transaction.atomic
+def handout_add(*, meeting: Meeting, file: UploadedFile, title: str = "", uploaded_by: User | None = None) -> Handout:
+    """Store a file handed out at the meeting (checked by ``handout_check_file``)."""
+    content_type = handout_check_file(file)
+    title = title.strip() or PurePath(file.name or "資料").stem
+    handout = Handout(
+        meeting=meeting,
+        title=title[:200],
+        content_type=content_type,
+        size=file.size,
+        uploaded_by=uploaded_by,
+    )
+    handout.file.save(file.name, file, save=False)
+    name = handout.file.name
+    try:
+        handout.full_clean()
+        handout.save()
+    except Exception:
+        handout.file.storage.delete(name)
+        raise
+    return handout
+
+
+@transaction.atomic
+def handout_delete(*, handout: Handout) -> None:
+    """Remove a handout and, once the deletion is committed, its file."""
+    storage, name = handout.file.storage, handout.file.name
+    handout.delete()
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django import template
+from django.utils import timezone
 
 from council.wareki import format_fiscal_year, format_wareki
 
@@ -16,20 +17,23 @@ def wareki(value: dt.date | None, arg: str = "") -> str:
     """``{{ meeting.date|wareki }}``; ``{{ meeting.date|wareki:"weekday" }}`` adds (木)."""
     if not value:
         return ""
-    if isinstance(value, dt.datetime):
-        value = value.date()
-    return format_wareki(value, weekday=arg == "weekday")
+    return format_wareki(_as_date(value), weekday=arg == "weekday")
 
 
 @register.filter
 def wareki_short(value: dt.date | None) -> str:
     if not value:
         return ""
-    if isinstance(value, dt.datetime):
-        value = value.date()
-    return format_wareki(value, short=True)
+    return format_wareki(_as_date(value), short=True)
 
 
 @register.filter
 def fiscal_year(value: int | None) -> str:
     return format_fiscal_year(value) if value else ""
+
+
+def _as_date(value: dt.date) -> dt.date:
+    """Datetimes are shown on their Japanese calendar day, not their UTC one."""
+    if isinstance(value, dt.datetime):
+        return (timezone.localtime(value) if timezone.is_aware(value) else value).date()
+    return value
