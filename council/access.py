@@ -39,6 +39,7 @@ COUNCIL_PATHS: dict[str, str] = {
     "meetings.attendance": "meeting__body__council_id",
     "meetings.guestattendance": "meeting__body__council_id",
     "meetings.handout": "meeting__body__council_id",
+    "meetings.calendarfeed": "council_id",
     "subcommittees.activitypolicy": "body__council_id",
     "subcommittees.progressreport": "body__council_id",
     "subcommittees.evaluation": "body__council_id",

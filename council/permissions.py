@@ -26,6 +26,13 @@ def secretariat_group() -> Group:
     return group
 
 
+def sync_secretariat_group(**kwargs) -> None:
+    """After every migrate: give the 事務局 group the permissions of models added since (post_migrate)."""
+    group = Group.objects.filter(name=SECRETARIAT_GROUP).first()
+    if group is not None:
+        group.permissions.set(_secretariat_permissions())
+
+
 def _secretariat_permissions() -> list[Permission]:
     perms = Permission.objects.filter(content_type__app_label__in=OUR_APPS).select_related("content_type")
     # pghistory's event models live in our apps too; the audit trail is read elsewhere, not edited.

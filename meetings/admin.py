@@ -14,7 +14,7 @@ from council.admin_base import (
 )
 from council.services import current_fiscal_year
 from council.wareki import fiscal_year_of, format_fiscal_year
-from meetings.models import Attendance, GuestAttendance, Handout, Meeting, MeetingItem
+from meetings.models import Attendance, CalendarFeed, GuestAttendance, Handout, Meeting, MeetingItem
 from meetings.services import meeting_recount_attendance, meeting_renumber_items, meeting_save_numbered
 
 
@@ -251,3 +251,33 @@ class HandoutAdmin(ScopedAdmin):
     list_select_related = ["meeting__body"]
     autocomplete_fields = ["meeting"]
     readonly_fields = ["content_type", "size", "uploaded_by", "uploaded_at"]
+
+
+# --- Calendar feeds (カレンダー連携) --------------------------------------------------------------
+
+
+@admin.register(CalendarFeed)
+class CalendarFeedAdmin(ScopedAdmin):
+    """The secretariat sees who subscribes to what, and can stop a feed (e.g. someone left).
+
+    Feeds are created by their owners on the カレンダー連携 page; the token is a credential and is
+    never shown here.
+    """
+
+    list_display = ["user", "council", "scope", "body", "created_at", "last_used_at", "revoked_at"]
+    list_filter = [("council", RelatedOnly), "scope", ("revoked_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["user", "council", "body"]
+    search_fields = ["user__username", "user__last_name", "body__name"]
+    fields = ["council", "user", "scope", "body", "created_at", "last_used_at", "revoked_at"]
+    readonly_fields = ["council", "user", "scope", "body", "created_at", "last_used_at", "revoked_at"]
+    actions = ["revoke_selected"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description="選択したカレンダーURLを停止する")
+    def revoke_selected(self, request, queryset):
+        from meetings.feeds import calendar_feed_revoke
+
+        stopped = sum(calendar_feed_revoke(feed=feed) for feed in queryset.filter(revoked_at__isnull=True))
+        self.message_user(request, f"{stopped}件のカレンダーURLを停止しました。")

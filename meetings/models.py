@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
@@ -171,3 +172,67 @@ class Handout(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+# --- Calendar feeds (ICS subscriptions) ---------------------------------------------------------
+
+
+class CalendarFeedScope(models.TextChoices):
+    COUNCIL = "council", "協議会全体"
+    BODY = "body", "会議体"
+    MINE = "mine", "自分の会議"
+
+
+class CalendarFeed(models.Model):
+    """A secret calendar URL (ICS) a user subscribes to from Outlook or Google カレンダー.
+
+    The token in the URL is the only credential: calendar apps cannot sign in. So the token is
+    long and random, a feed can be revoked, and every fetch re-checks what the feed's user may
+    read *today* (``meetings.feeds.feed_for_token``), so a removed role stops the feed.
+    Not audit-tracked on purpose: the history tables would keep copies of the secret token.
+    """
+
+    council = models.ForeignKey(
+        "council.Council", verbose_name="協議会", on_delete=models.CASCADE, related_name="calendar_feeds"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="利用者", on_delete=models.CASCADE, related_name="calendar_feeds"
+    )
+    scope = models.CharField("対象", max_length=10, choices=CalendarFeedScope.choices)
+    body = models.ForeignKey(
+        Body,
+        verbose_name="会議体",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="calendar_feeds",
+        help_text="対象が「会議体」のときだけ指定します。",
+    )
+    token = models.CharField("トークン", max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField("作成日時", auto_now_add=True)
+    revoked_at = models.DateTimeField("停止日時", null=True, blank=True)
+    last_used_at = models.DateTimeField("最終取得日時", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "カレンダー連携"
+        verbose_name_plural = "カレンダー連携"
+        ordering = ["council", "user", "-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(scope="body", body__isnull=False) | (~Q(scope="body") & Q(body__isnull=True)),
+                name="calendarfeed_body_matches_scope",
+                violation_error_message="対象が「会議体」のときだけ会議体を指定してください。",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        target = self.body.name if self.body_id else self.get_scope_display()
+        return f"{self.user} : {target}"
+
+    def clean(self) -> None:
+        if self.body_id and self.council_id and self.body.council_id != self.council_id:
+            raise ValidationError({"body": "会議体は同じ協議会の会議体から選んでください。"})
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

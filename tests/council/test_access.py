@@ -25,7 +25,8 @@ from council.models import RoleKind
 from council.services import role_grant
 from issues.models import ActionPlan, ActionPlanRow, MoveKind, Theme
 from issues.services import issue_move
-from meetings.models import GuestAttendance, Handout
+from meetings.feeds import calendar_feed_create
+from meetings.models import CalendarFeedScope, GuestAttendance, Handout
 from meetings.services import meeting_set_attendance
 from reports.models import DocumentKind, ReportJob
 from subcommittees.models import (
@@ -85,6 +86,7 @@ def _seed_council(*, body, user) -> None:
     ReportJob.objects.create(
         council=council, body=body, fiscal_year=2021, kind=DocumentKind.PROGRESS_REPORT, requested_by=user
     )
+    calendar_feed_create(user=user, council=council, scope=CalendarFeedScope.BODY, body=body)
 
 
 @pytest.fixture
