@@ -2206,7 +2206,7 @@ def _pad(text: str, width: int) -> str:
     return text + " " * max(1, width - _width(text))
 
 
-def logins_table(*, url: str = "/admin/") -> str:
+def logins_table(*, url: str = "/accounts/login/") -> str:
     """The demo logins as a plain-text table (Japanese and English)."""
     User = get_user_model()
     present = set(User.objects.filter(username__in=DEMO_USERNAMES).values_list("username", flat=True))
@@ -2222,7 +2222,8 @@ def logins_table(*, url: str = "/admin/") -> str:
     widths = [max(_width(row[i]) for row in rows) + 2 for i in range(2)]
     lines = [
         "デモ用ログイン / Demo logins",
-        f"  URL: {url}  （例 / e.g. http://127.0.0.1:8000{url}）",
+        f"  ログイン / sign in: {url}  （例 / e.g. http://127.0.0.1:8000{url}）",
+        "  事務局の管理画面 / secretariat admin: /admin/",
         f"  パスワード（全員共通） / password (all logins): {PASSWORD}",
         "",
     ]
