@@ -38,6 +38,8 @@ class MeetingForm(forms.ModelForm):
         help_text="開催日が未定の予定は、この年度の会議として登録します。開催日を入力した場合は、その日付の年度になります。",
     )
     confirm_other_year = forms.BooleanField(label="年度外の日付で登録する", required=False)
+    # The record's last change as the user loaded it: a save on top of someone else's change is refused.
+    loaded_version = forms.CharField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = Meeting
@@ -80,6 +82,8 @@ class MeetingForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["fiscal_year"].choices = fiscal_year_choices(fiscal_year)
         self.fields["fiscal_year"].initial = fiscal_year
+        if self.instance.pk:
+            self.fields["loaded_version"].initial = self.instance.updated_at.isoformat()
         if self.instance.pk and self.instance.date:
             # Shown the way it is read back: 令和3年6月10日 rather than 2021/06/10.
             self.fields["date"].initial = format_wareki(self.instance.date)

@@ -167,7 +167,12 @@ MEETING_EDITABLE_FIELDS = frozenset(
 
 @transaction.atomic
 def meeting_update(
-    *, meeting: Meeting, date: dt.date | None, fiscal_year: int | None = None, **fields
+    *,
+    meeting: Meeting,
+    date: dt.date | None,
+    fiscal_year: int | None = None,
+    loaded_version: str = "",
+    **fields,
 ) -> Meeting:
     """Change a meeting's record (the 開催報告 of a held meeting is an edit too).
 
@@ -178,7 +183,15 @@ def meeting_update(
     if unknown:
         raise TypeError(f"meeting_update cannot set {sorted(unknown)}")
     # Locked, so that two people saving the same meeting at once cannot both renumber it.
-    stored_year = Meeting.objects.select_for_update().filter(pk=meeting.pk).values_list("fiscal_year", flat=True).get()
+    stored_year, stored_at = (
+        Meeting.objects.select_for_update().filter(pk=meeting.pk).values_list("fiscal_year", "updated_at").get()
+    )
+    if loaded_version and loaded_version != stored_at.isoformat():
+        # Someone saved this meeting after the user opened the form: do not write over their change.
+        raise ValidationError(
+            "この会議の記録は、画面を開いた後に他の方が更新しました。"
+            "入力した内容は下に残っています。最新の記録を別の画面で確認してから、もう一度保存してください。"
+        )
     for name, value in fields.items():
         setattr(meeting, name, value)
     meeting.date = date

@@ -183,6 +183,7 @@ def meeting_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                     meeting=meeting,
                     date=cleaned["date"],
                     fiscal_year=cleaned["fiscal_year"],
+                    loaded_version=cleaned.get("loaded_version", ""),
                     **forms.meeting.record_fields,
                 )
                 services.meeting_set_items(meeting=meeting, texts=forms.items.texts())
@@ -190,6 +191,10 @@ def meeting_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         except ValidationError as error:
             _add_service_error(forms, error)
             meeting.fiscal_year, meeting.sequence = stored_year, stored_sequence
+            # The next save is a deliberate one, made after seeing the message: carry the current version.
+            current = Meeting.objects.values_list("updated_at", flat=True).get(pk=meeting.pk)
+            forms.meeting.data = forms.meeting.data.copy()
+            forms.meeting.data["loaded_version"] = current.isoformat()
         else:
             if meeting.fiscal_year != stored_year:
                 messages.success(

@@ -720,3 +720,31 @@ def test_create_form_runs_a_constant_number_of_queries(
 
     with django_assert_num_queries(expected):
         client.get(create_url(subcommittee))
+
+
+def test_concurrent_edit_is_refused_and_keeps_what_was_typed(client, secretariat, chair, subcommittee):
+    """Two people edit the same meeting: the second save does not silently overwrite the first."""
+    meeting = MeetingFactory(body=subcommittee, date=dt.date(2021, 6, 1), place="会議室A")
+    client.force_login(secretariat)
+    opened = client.get(edit_url(meeting)).context["forms"].meeting["loaded_version"].value()
+
+    # Meanwhile the chair saves a change.
+    other = type(client)()
+    other.force_login(chair)
+    other.post(edit_url(meeting), form_data(date="2021/6/1", place="会議室B", loaded_version=opened))
+    meeting.refresh_from_db()
+    assert meeting.place == "会議室B"
+
+    # The secretariat's save, made on the old version, is refused; what they typed is still there.
+    response = client.post(edit_url(meeting), form_data(date="2021/6/1", place="会議室C", loaded_version=opened))
+    text = response.content.decode()
+    assert "他の方が更新しました" in text and "会議室C" in text
+    meeting.refresh_from_db()
+    assert meeting.place == "会議室B"
+
+    # Saving again from the re-shown form is a deliberate overwrite and goes through.
+    current = response.context["forms"].meeting["loaded_version"].value()
+    assert current != opened
+    client.post(edit_url(meeting), form_data(date="2021/6/1", place="会議室C", loaded_version=current))
+    meeting.refresh_from_db()
+    assert meeting.place == "会議室C"
