@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django import forms
 from django.contrib import admin
 from django.contrib.admin import widgets
 from django.contrib.auth import get_user_model
@@ -55,9 +56,60 @@ class CouncilScopedAdminMixin:
         return field
 
 
+class VersionedForm(forms.ModelForm):
+    """Refuses to save over a change someone else made after the form was opened.
+
+    Used for models with an ``updated_at`` stamp: the stamp travels in a hidden field and is
+    compared on save (see ScopedAdmin.get_form).
+    """
+
+    loaded_version = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.fields["loaded_version"].initial = self.instance.updated_at.isoformat()
+
+    def clean(self):
+        data = super().clean()
+        loaded = data.get("loaded_version")
+        if self.instance.pk and loaded:
+            current = type(self.instance).objects.filter(pk=self.instance.pk).values_list("updated_at", flat=True).first()
+            if current is not None and current.isoformat() != loaded:
+                # Show the current stamp, so that saving again after checking is a deliberate overwrite.
+                self.data = self.data.copy()
+                self.data[self.add_prefix("loaded_version")] = current.isoformat()
+                raise forms.ValidationError(
+                    "この記録は、画面を開いた後に他の方が更新しました。入力した内容はそのまま残っています。"
+                    "別の画面で最新の内容を確認してから、もう一度保存してください。",
+                    code="changed_meanwhile",
+                )
+        return data
+
+
+def _has_updated_at(model) -> bool:
+    return any(f.name == "updated_at" for f in model._meta.fields)
+
+
 class ScopedAdmin(CouncilScopedAdminMixin, admin.ModelAdmin):
     list_per_page = 50
     show_full_result_count = False
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is not None and _has_updated_at(self.model) and not issubclass(self.form, VersionedForm):
+            # Mix the version check into whatever form the admin declared.
+            kwargs["form"] = type(f"Versioned{self.form.__name__}", (VersionedForm, self.form), {})
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or not _has_updated_at(self.model):
+            return fieldsets
+        first_name, first_options = fieldsets[0]
+        fields = list(first_options.get("fields", []))
+        if "loaded_version" not in fields:
+            fields.append("loaded_version")
+        return [(first_name, {**first_options, "fields": fields}), *fieldsets[1:]]
 
     def get_list_display(self, request):
         columns = list(super().get_list_display(request))
