@@ -16,5 +16,6 @@ urlpatterns = [
     path("", include("council.urls")),
     path("", include("meetings.urls")),
     path("", include("meetings.planning_urls")),
+    path("", include("issues.urls")),
     path("files/<path:name>", protected_file, name="protected_file"),
 ]

@@ -1502,6 +1502,10 @@ class MunicipalBuilder:
                 kind=demo_user.kind,
                 body=self.bodies[demo_user.body_key] if demo_user.body_key else None,
             )
+            if demo_user.kind == RoleKind.CHAIR and demo_user.body_key == "SODAN" and "CASE" in self.bodies:
+                # The 相談支援部会 chair takes part in the case conferences under the 部会, so may
+                # read them (and raise issues from them); other chairs may not.
+                role_grant(user=user, council=self.council, kind=RoleKind.MEMBER, body=self.bodies["CASE"])
 
     # -- meetings ------------------------------------------------------------------------------
 

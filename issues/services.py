@@ -10,7 +10,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from council.models import Body
-from issues.models import IssueMove, IssueOrigin, IssueStatus, MoveKind, RegionalIssue, Theme
+from issues.models import (
+    ActionPlan,
+    ActionPlanRow,
+    IssueMove,
+    IssueOrigin,
+    IssueStatus,
+    MoveKind,
+    RegionalIssue,
+    Theme,
+)
 from issues.workflow import IssueMoveRefused, plan_move
 from meetings.models import Meeting
 
@@ -172,3 +181,42 @@ def issue_escalate(
 ) -> IssueMove:
     """Move an issue to the parent of the body that holds it (上位の会議体へ上げる)."""
     return issue_move(issue=issue, kind=MoveKind.ESCALATE, by=by, reason=reason, at_meeting=at_meeting)
+
+
+# Row fields of an action plan, in the order of the 表 (課題 · 誰に・どこに · 誰が何をする · いつまでに · 進捗).
+ACTION_PLAN_ROW_FIELDS = ("problem", "towards", "action", "due_label", "progress")
+
+
+@transaction.atomic
+def action_plan_save(*, issue: RegionalIssue, target_state: str, rows: list[dict]) -> ActionPlan:
+    """Write the アクションプラン of an issue: the target state and the rows in the order given.
+
+    Rows are matched to the stored ones by position and updated in place, so the audit history
+    shows what changed in a row instead of a row deleted and another inserted.
+    """
+    plan, _ = ActionPlan.objects.select_for_update().get_or_create(issue=issue)
+    if plan.target_state != target_state:
+        plan.target_state = target_state
+        plan.full_clean()
+        plan.save(update_fields=["target_state", "updated_at"])
+    stored = list(plan.rows.order_by("position", "id"))
+    for position, values in enumerate(rows, start=1):
+        values = {name: values.get(name, "") for name in ACTION_PLAN_ROW_FIELDS}
+        if position <= len(stored):
+            row = stored[position - 1]
+            changed = [name for name, value in values.items() if getattr(row, name) != value]
+            if row.position != position:
+                changed.append("position")
+            if changed:
+                row.position = position
+                for name in ACTION_PLAN_ROW_FIELDS:
+                    setattr(row, name, values[name])
+                row.full_clean()
+                row.save(update_fields=changed)
+        else:
+            row = ActionPlanRow(plan=plan, position=position, **values)
+            row.full_clean()
+            row.save()
+    for row in stored[len(rows) :]:
+        row.delete()
+    return plan

@@ -1,0 +1,316 @@
+"""Reads of regional issues: who may see which issue, the list with its funnel, the page with its history.
+
+Reading follows the bodies (council.access): an issue is readable by whoever reads the body holding
+it or any body it passed through, and by the secretariat and the 福祉課 (reviewer) of its council.
+Moving it, and editing its action plan, is for the secretariat and the chair of the holding body.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.http import Http404
+from django.utils import timezone
+
+from council.access import can_edit_body, can_read_body, council_roles, readable_bodies, roles_of
+from council.models import Body, BodyKind, Council, RoleKind
+from council.wareki import fiscal_year_bounds, fiscal_year_of
+from issues.models import OPEN_STATUSES, ActionPlan, ActionPlanRow, IssueMove, IssueStatus, RegionalIssue
+from issues.workflow import CLOSED_BY_OUTCOME
+from meetings.models import Meeting
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+    User = AbstractBaseUser | AnonymousUser
+
+# The open stages in the councils' order, for the funnel.
+FUNNEL_STAGES = [
+    IssueStatus.RAISED,
+    IssueStatus.COLLECTED,
+    IssueStatus.STUDYING,
+    IssueStatus.PROPOSED,
+    IssueStatus.DISCUSSING,
+    IssueStatus.APPROVED,
+    IssueStatus.IN_ACTION,
+]
+OUTCOMES = [IssueStatus.RESOLVED, IssueStatus.CLOSED, IssueStatus.SOLVED_INDIVIDUALLY, IssueStatus.MERGED]
+
+
+# --- access --------------------------------------------------------------------------------------
+
+
+def _reads_whole_council(user: User, council_id: int) -> bool:
+    if user.is_authenticated and user.is_superuser:
+        return True
+    return any(
+        role.kind in {RoleKind.SECRETARIAT, RoleKind.REVIEWER} for role in council_roles(user, council_id)
+    )
+
+
+def can_move_issue(user: User, issue: RegionalIssue) -> bool:
+    """The secretariat of the council always; the chair of the body holding the issue."""
+    return can_edit_body(user, issue.body)
+
+
+def _issue_queryset() -> QuerySet[RegionalIssue]:
+    return RegionalIssue.objects.select_related(
+        "council", "body", "origin_meeting__body", "merged_into", "reported_to"
+    ).prefetch_related("themes")
+
+
+def get_issue_for_user(user: User, council: Council, pk: int, *, write: bool = False) -> RegionalIssue:
+    """The issue of a page, 404 for those who may not read it, 403 for readers asking to write."""
+    issue = _issue_queryset().filter(council=council, pk=pk).first()
+    if issue is None or not can_read_issue(user, issue):
+        raise Http404
+    if write and not can_move_issue(user, issue):
+        raise PermissionDenied("この地域課題を操作する権限がありません。")
+    return issue
+
+
+def can_read_issue(user: User, issue: RegionalIssue) -> bool:
+    if not user.is_authenticated or not council_roles(user, issue.council_id) and not user.is_superuser:
+        return False
+    if _reads_whole_council(user, issue.council_id) or can_read_body(user, issue.body):
+        return True
+    # Bodies the issue passed through: one query, only for those the fast paths did not admit.
+    passed = Body.objects.filter(
+        Q(pk__in=IssueMove.objects.filter(issue=issue).values("to_body_id"))
+        | Q(pk__in=IssueMove.objects.filter(issue=issue, from_body__isnull=False).values("from_body_id"))
+    )
+    return any(can_read_body(user, body) for body in passed)
+
+
+def issues_visible_to(user: User, council: Council) -> QuerySet[RegionalIssue]:
+    """The council's issues the user may read (see the module docstring)."""
+    issues = RegionalIssue.objects.filter(council=council)
+    if _reads_whole_council(user, council.pk):
+        return issues
+    bodies = readable_bodies(user, council)
+    passed = IssueMove.objects.filter(Q(to_body__in=bodies) | Q(from_body__in=bodies)).values("issue_id")
+    return issues.filter(Q(body__in=bodies) | Q(pk__in=passed))
+
+
+# --- the list ------------------------------------------------------------------------------------
+
+
+@dataclass
+class IssueFilters:
+    status: str = ""  # a status, "open", "closed" or ""
+    body: Body | None = None
+    theme_id: int | None = None
+    fiscal_year: int | None = None
+    older_than_months: int | None = None
+
+
+def months_between(start: dt.date, end: dt.date) -> int:
+    months = (end.year - start.year) * 12 + end.month - start.month
+    return months - 1 if end.day < start.day else months
+
+
+def issue_list(*, user: User, council: Council, filters: IssueFilters) -> QuerySet[RegionalIssue]:
+    """The filtered list, the chair's own bodies' issues first, newest raised first."""
+    issues = issues_visible_to(user, council)
+    if filters.status == "open":
+        issues = issues.filter(status__in=OPEN_STATUSES)
+    elif filters.status == "closed":
+        issues = issues.exclude(status__in=OPEN_STATUSES)
+    elif filters.status:
+        issues = issues.filter(status=filters.status)
+    if filters.body is not None:
+        issues = issues.filter(body=filters.body)
+    if filters.theme_id:
+        issues = issues.filter(themes__id=filters.theme_id)
+    if filters.fiscal_year:
+        start, end = fiscal_year_bounds(filters.fiscal_year)
+        issues = issues.filter(raised_on__range=(start, end))
+    if filters.older_than_months:
+        today = timezone.localdate()
+        # raised_on <= today minus N months (day clamped at month end).
+        month_index = today.year * 12 + today.month - 1 - filters.older_than_months
+        year, month = divmod(month_index, 12)
+        day = min(today.day, 28)
+        issues = issues.filter(status__in=OPEN_STATUSES, raised_on__lte=dt.date(year, month + 1, day))
+    own = [
+        role.body_id
+        for role in council_roles(user, council.pk)
+        if role.kind == RoleKind.CHAIR and role.body_id
+    ]
+    return (
+        issues.select_related("body")
+        .prefetch_related("themes")
+        .annotate(
+            own_first=Case(
+                When(body_id__in=own, then=Value(0)), default=Value(1), output_field=IntegerField()
+            )
+            if own
+            else Value(1, output_field=IntegerField())
+        )
+        .order_by("own_first", "-raised_on", "-id")
+        .distinct()
+    )
+
+
+@dataclass
+class Funnel:
+    stages: list[tuple[str, str, int]]  # (status, label, count)
+    closed_years: list[tuple[int, list[int]]] = field(
+        default_factory=list
+    )  # (fiscal year, counts by OUTCOMES)
+    outcome_labels: list[str] = field(default_factory=list)
+
+
+def issue_funnel(*, user: User, council: Council) -> Funnel:
+    """How many visible issues stand at each open stage, and how many closed each 年度 by outcome.
+
+    The 年度 of a closed issue is that of the move that closed it (two queries whatever the size).
+    """
+    visible = issues_visible_to(user, council)
+    counts: dict[str, int] = {}
+    for status in visible.values_list("status", flat=True).order_by():
+        counts[status] = counts.get(status, 0) + 1
+    closing = (
+        IssueMove.objects.filter(
+            issue__in=visible.exclude(status__in=OPEN_STATUSES).values("pk"),
+            to_status__in=[*CLOSED_BY_OUTCOME, IssueStatus.MERGED],
+        )
+        .values_list("issue_id", "to_status", "at")
+        .order_by("issue_id", "at", "id")
+    )
+    last: dict[int, tuple[str, dt.datetime]] = {}
+    for issue_id, status, at in closing:
+        last[issue_id] = (status, at)  # a reopened and closed again issue counts once, when last closed
+    years: dict[int, list[int]] = {}
+    for status, at in last.values():
+        year = fiscal_year_of(timezone.localtime(at).date())
+        years.setdefault(year, [0] * len(OUTCOMES))[OUTCOMES.index(status)] += 1
+    return Funnel(
+        stages=[(s.value, s.label, counts.get(s, 0)) for s in FUNNEL_STAGES],
+        closed_years=sorted(years.items(), reverse=True),
+        outcome_labels=[s.label for s in OUTCOMES],
+    )
+
+
+# --- the issue page ------------------------------------------------------------------------------
+
+
+@dataclass
+class TimelineEntry:
+    when: dt.datetime | dt.date
+    move: IssueMove | None = None
+    meeting: Meeting | None = None
+
+
+@dataclass
+class IssuePage:
+    issue: RegionalIssue
+    timeline: list[TimelineEntry]
+    merged_issues: list[RegionalIssue]
+    plan: ActionPlan | None
+    rows: list[ActionPlanRow]
+
+
+def issue_page(*, issue: RegionalIssue) -> IssuePage:
+    """The history (moves interleaved with the meetings that discussed the issue) and the plan."""
+    moves = list(
+        IssueMove.objects.filter(issue=issue)
+        .select_related("from_body", "to_body", "at_meeting__body", "related_issue")
+        .order_by("at", "id")
+    )
+    timeline: list[TimelineEntry] = []
+    seen_meetings: set[int] = set()
+    for move in moves:
+        meeting = move.at_meeting
+        if meeting is not None and meeting.pk not in seen_meetings and meeting.date:
+            seen_meetings.add(meeting.pk)
+            timeline.append(TimelineEntry(when=meeting.date, meeting=meeting))
+        timeline.append(TimelineEntry(when=move.at, move=move))
+
+    def key(entry: TimelineEntry) -> tuple:
+        if entry.move is not None:
+            return (timezone.localtime(entry.move.at).date(), 1, entry.move.at.timestamp(), entry.move.pk)
+        # A meeting comes before the moves recorded on its day.
+        return (entry.when, 0, 0.0, 0)
+
+    timeline.sort(key=key)
+    merged = list(issue.merged_issues.order_by("raised_on", "id"))
+    plan = (
+        ActionPlan.objects.filter(issue=issue)
+        .prefetch_related(Prefetch("rows", ActionPlanRow.objects.order_by("position", "id")))
+        .first()
+    )
+    return IssuePage(
+        issue=issue,
+        timeline=timeline,
+        merged_issues=merged,
+        plan=plan,
+        rows=list(plan.rows.all()) if plan else [],
+    )
+
+
+def body_tree(council: Council) -> dict[int, Body]:
+    """All bodies of the council by pk, one query (for ancestor/descendant choices)."""
+    return {body.pk: body for body in Body.objects.filter(council=council).order_by("sort_order", "id")}
+
+
+def tree_ancestors(bodies: dict[int, Body], body_id: int) -> list[Body]:
+    chain, seen = [], {body_id}
+    parent_id = bodies[body_id].parent_id if body_id in bodies else None
+    while parent_id is not None and parent_id not in seen and parent_id in bodies:
+        chain.append(bodies[parent_id])
+        seen.add(parent_id)
+        parent_id = bodies[parent_id].parent_id
+    return chain
+
+
+def tree_descendants(bodies: dict[int, Body], body_id: int) -> list[Body]:
+    """Bodies below ``body_id`` that may be asked to study an issue (no case conferences)."""
+    return [
+        b
+        for b in bodies.values()
+        if b.kind != BodyKind.CASE_CONFERENCE and body_id in {a.pk for a in tree_ancestors(bodies, b.pk)}
+    ]
+
+
+def meetings_for_choice(
+    *, user: User, council: Council, case_conferences: bool | None = None
+) -> QuerySet[Meeting]:
+    """Meetings of the council the user may read, most recent first."""
+    meetings = Meeting.objects.filter(body__in=readable_bodies(user, council)).select_related("body")
+    if case_conferences is True:
+        meetings = meetings.filter(body__kind=BodyKind.CASE_CONFERENCE)
+    elif case_conferences is False:
+        meetings = meetings.exclude(body__kind=BodyKind.CASE_CONFERENCE)
+    return meetings.order_by("-fiscal_year", "-date", "-sequence", "-id")
+
+
+# --- the prefecture ------------------------------------------------------------------------------
+
+
+def reported_issues_for(user: User, council: Council) -> QuerySet[RegionalIssue]:
+    """Issues municipal councils reported up to ``council``, for users with a role in it."""
+    if not (
+        user.is_authenticated
+        and (user.is_superuser or any(r.council_id == council.pk for r in roles_of(user)))
+    ):
+        return RegionalIssue.objects.none()
+    return (
+        RegionalIssue.objects.filter(reported_to=council)
+        .select_related("council", "body", "origin_meeting__body")
+        .prefetch_related("themes")
+        .order_by("-reported_on", "-id")
+    )
+
+
+def get_reported_issue_for_user(user: User, council: Council, pk: int) -> RegionalIssue:
+    issue = (
+        reported_issues_for(user, council).select_related("merged_into", "reported_to").filter(pk=pk).first()
+    )
+    if issue is None:
+        raise Http404
+    return issue
