@@ -17,5 +17,6 @@ urlpatterns = [
     path("", include("meetings.urls")),
     path("", include("meetings.planning_urls")),
     path("", include("issues.urls")),
+    path("", include("council.import_urls")),
     path("files/<path:name>", protected_file, name="protected_file"),
 ]

@@ -1,0 +1,181 @@
+"""Pages of 取り込み・書き出し: upload → preview (nothing written) → 「取り込む」 → one transaction.
+
+The upload is kept between the preview and the confirmation under MEDIA_ROOT/imports/, named by
+a random token and bound to the user and the council that uploaded it (another user, or the
+same user in another council, gets 404). It is deleted once imported. Secretariat only: other
+roles of the council get 403, everyone else 404.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import secrets
+import time
+from pathlib import Path
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from council.access import get_council_for_user, is_secretariat_of
+from council.models import Council
+from council.pages import council_context
+from council.spreadsheets import (
+    MAX_UPLOAD_BYTES,
+    RESOURCE_LABELS,
+    XLSX_CONTENT_TYPE,
+    export_bytes,
+    run_import,
+    template_bytes,
+)
+
+_TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
+# Uploads nobody confirmed are removed after a day (checked whenever a new file is stored).
+UPLOAD_MAX_AGE_SECONDS = 24 * 60 * 60
+
+
+class ImportForm(forms.Form):
+    resource = forms.ChoiceField(label="取り込む内容", choices=list(RESOURCE_LABELS.items()))
+    file = forms.FileField(
+        label="ファイル",
+        help_text="Excel（.xlsx）または CSV（UTF-8・Shift_JIS のどちらでも）。1行目は列名にしてください。",
+    )
+
+    def clean_file(self):
+        file = self.cleaned_data["file"]
+        if file.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError("ファイルが大きすぎます（10MBまで）。")
+        return file
+
+
+def _secretariat_council(request: HttpRequest, slug: str) -> Council:
+    council = get_council_for_user(request.user, slug)
+    if not is_secretariat_of(request.user, council.pk):
+        raise PermissionDenied("取り込み・書き出しは事務局だけが使えます。")
+    return council
+
+
+def _upload_dir() -> Path:
+    path = Path(settings.MEDIA_ROOT) / "imports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _store_upload(*, data: bytes, user_id: int, council_id: int, resource: str, filename: str) -> str:
+    folder = _upload_dir()
+    now = time.time()
+    for old in folder.glob("*.json"):
+        if now - old.stat().st_mtime > UPLOAD_MAX_AGE_SECONDS:
+            old.with_suffix(".bin").unlink(missing_ok=True)
+            old.unlink(missing_ok=True)
+    token = secrets.token_urlsafe(24)
+    (folder / f"{token}.bin").write_bytes(data)
+    meta = {"user": user_id, "council": council_id, "resource": resource, "filename": filename}
+    (folder / f"{token}.json").write_text(json.dumps(meta), encoding="utf-8")
+    return token
+
+
+def _load_upload(token: str, *, user_id: int, council_id: int) -> tuple[dict, bytes]:
+    if not _TOKEN_RE.match(token):
+        raise Http404
+    folder = _upload_dir()
+    try:
+        meta = json.loads((folder / f"{token}.json").read_text(encoding="utf-8"))
+        data = (folder / f"{token}.bin").read_bytes()
+    except (OSError, ValueError):
+        raise Http404 from None
+    if meta.get("user") != user_id or meta.get("council") != council_id:
+        raise Http404
+    return meta, data
+
+
+def _drop_upload(token: str) -> None:
+    folder = _upload_dir()
+    (folder / f"{token}.bin").unlink(missing_ok=True)
+    (folder / f"{token}.json").unlink(missing_ok=True)
+
+
+def _page(request: HttpRequest, council: Council, form: ImportForm, status: int = 200) -> HttpResponse:
+    context = council_context(request, council, form=form, resources=list(RESOURCE_LABELS.items()))
+    return render(request, "council/import_start.html", context, status=status)
+
+
+@login_required
+def imports(request: HttpRequest, slug: str) -> HttpResponse:
+    council = _secretariat_council(request, slug)
+    if request.method != "POST":
+        return _page(request, council, ImportForm(initial={"resource": request.GET.get("resource", "")}))
+    form = ImportForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _page(request, council, form, status=400)
+    upload = form.cleaned_data["file"]
+    data = upload.read()
+    resource = form.cleaned_data["resource"]
+    report = run_import(
+        resource_name=resource, council=council, data=data, filename=upload.name, user=request.user, dry_run=True
+    )
+    token = ""
+    if not report.has_errors:
+        token = _store_upload(
+            data=data, user_id=request.user.pk, council_id=council.pk, resource=resource, filename=upload.name
+        )
+    context = council_context(
+        request, council, report=report, token=token, filename=upload.name, resource_label=RESOURCE_LABELS[resource]
+    )
+    return render(request, "council/import_preview.html", context)
+
+
+@login_required
+@require_POST
+def import_confirm(request: HttpRequest, slug: str, token: str) -> HttpResponse:
+    council = _secretariat_council(request, slug)
+    meta, data = _load_upload(token, user_id=request.user.pk, council_id=council.pk)
+    report = run_import(
+        resource_name=meta["resource"], council=council, data=data, filename=meta["filename"],
+        user=request.user, dry_run=False,
+    )
+    if report.has_errors:
+        # Something changed since the preview (another edit): nothing was written; show why.
+        context = council_context(
+            request, council, report=report, token="", filename=meta["filename"],
+            resource_label=RESOURCE_LABELS[meta["resource"]],
+        )
+        return render(request, "council/import_preview.html", context, status=409)
+    _drop_upload(token)
+    totals = report.totals
+    messages.success(
+        request,
+        f"{RESOURCE_LABELS[meta['resource']]}を取り込みました（新規 {totals['new']}件、変更 {totals['update']}件、"
+        f"変更なし {totals['skip']}件）。",
+    )
+    return redirect("imports", council.slug)
+
+
+def _download(data: bytes, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
+    return response
+
+
+@login_required
+def export(request: HttpRequest, slug: str, resource: str, fmt: str) -> HttpResponse:
+    council = _secretariat_council(request, slug)
+    if resource not in RESOURCE_LABELS or fmt not in ("xlsx", "csv"):
+        raise Http404
+    data = export_bytes(resource, council=council, fmt=fmt)
+    content_type = XLSX_CONTENT_TYPE if fmt == "xlsx" else "text/csv; charset=utf-8"
+    return _download(data, f"{council.slug}-{resource}.{fmt}", content_type)
+
+
+@login_required
+def import_template(request: HttpRequest, slug: str, resource: str) -> HttpResponse:
+    council = _secretariat_council(request, slug)
+    if resource not in RESOURCE_LABELS:
+        raise Http404
+    return _download(template_bytes(resource, council=council), f"template-{resource}.xlsx", XLSX_CONTENT_TYPE)

@@ -1,0 +1,487 @@
+"""Spreadsheet import/export of the council's records (django-import-export resources).
+
+Every resource is bound to ONE council (``council=`` when it is made): bodies, organizations and
+people are looked up by name in that council only, so another council's 全体会 never matches.
+Rows are matched by a natural key (an organization by its name, a member by person + body …),
+never by row order or database id, so re-importing an exported file changes nothing.
+
+Writes go through the services where they exist. The widgets below read what people type in
+Excel (和暦, full-width digits, ○ marks) and raise ``ValueError`` with a Japanese message, which
+import-export turns into a validation error of that column.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from import_export import fields, resources, widgets
+from import_export.instance_loaders import BaseInstanceLoader
+
+from council.models import Body, Council, Membership, MembershipRole, Organization, OrganizationKind, Person
+from council.services import membership_add
+from council.wareki import WarekiParseError, format_fiscal_year, parse_fiscal_year, parse_wareki
+
+
+def _text(value: Any) -> str:
+    """A cell as text, stripped (names are kept as typed otherwise)."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def _nfkc(value: Any) -> str:
+    """For numbers, dates and marks only: full-width digits and spaces folded (NFKC)."""
+    return unicodedata.normalize("NFKC", _text(value)).strip()
+
+
+# --- Widgets -----------------------------------------------------------------------------------
+
+
+class TextWidget(widgets.Widget):
+    def clean(self, value, row=None, **kwargs):
+        return _text(value)
+
+    def render(self, value, obj=None, **kwargs):
+        return value or ""
+
+
+class ChoiceLabelWidget(widgets.Widget):
+    """A choice written as its Japanese label (「相談支援事業所」), exported the same way."""
+
+    def __init__(self, choices: type[models.TextChoices], *, default: str | None = None, column: str = ""):
+        super().__init__()
+        self.choices = choices
+        self.default = default
+        self.by_label = {unicodedata.normalize("NFKC", label): value for value, label in choices.choices}
+        self.by_label.update({value: value for value in choices.values})
+
+    def clean(self, value, row=None, **kwargs):
+        text = _nfkc(value)
+        if not text:
+            if self.default is not None:
+                return self.default
+            raise ValueError("入力されていません。")
+        if text not in self.by_label:
+            labels = "、".join(label for _, label in self.choices.choices if label)
+            raise ValueError(f"「{_text(value)}」は選べません。{labels} のいずれかを入力してください。")
+        return self.by_label[text]
+
+    def render(self, value, obj=None, **kwargs):
+        if value in (None, ""):
+            return ""
+        return self.choices(value).label
+
+
+class WarekiDateWidget(widgets.Widget):
+    """A date typed as 令和2年8月6日, R2.8.6, 2020/8/6, 2020-08-06 (full-width too) or an Excel date."""
+
+    def __init__(self, *, required: bool = False):
+        super().__init__()
+        self.required = required
+
+    def clean(self, value, row=None, **kwargs):
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        text = _text(value)
+        if not text:
+            if self.required:
+                raise ValueError("日付が入力されていません。")
+            return None
+        try:
+            return parse_wareki(text)
+        except WarekiParseError as exc:
+            raise ValueError(str(exc)) from None
+
+    def render(self, value, obj=None, **kwargs):
+        # A real date: an Excel date cell in XLSX, 2020-08-06 in CSV (machine-readable rules: 西暦).
+        return value if value else ""
+
+
+class FiscalYearWidget(widgets.Widget):
+    """年度 typed as 令和2年度, R2, 2020年度 or 2020; exported as 令和2年度."""
+
+    def clean(self, value, row=None, **kwargs):
+        text = _text(value)
+        if not text:
+            return None
+        try:
+            return parse_fiscal_year(text)
+        except WarekiParseError as exc:
+            raise ValueError(str(exc)) from None
+
+    def render(self, value, obj=None, **kwargs):
+        return format_fiscal_year(value) if value else ""
+
+
+_TIME_RE = re.compile(r"(?P<h>[0-9]{1,2})(?:[:時](?P<m>[0-9]{1,2})?分?)?(?::[0-9]{1,2})?")
+
+
+class TimeWidget(widgets.Widget):
+    """13:30, １３：３０, 13時30分, 13時 or an Excel time cell; exported as 13:30."""
+
+    def clean(self, value, row=None, **kwargs):
+        if isinstance(value, dt.datetime):
+            return value.time().replace(second=0, microsecond=0)
+        if isinstance(value, dt.time):
+            return value.replace(second=0, microsecond=0)
+        text = re.sub(r"\s+", "", _nfkc(value))
+        if not text:
+            return None
+        match = _TIME_RE.fullmatch(text)
+        if match:
+            try:
+                return dt.time(int(match["h"]), int(match["m"] or 0))
+            except ValueError:
+                pass
+        raise ValueError(f"「{_text(value)}」を時刻として読めません。「13:30」のように入力してください。")
+
+    def render(self, value, obj=None, **kwargs):
+        return value.strftime("%H:%M") if value else ""
+
+
+class CountWidget(widgets.Widget):
+    """A count (参加人数 …). Blank means unknown and stays blank: never 0."""
+
+    def clean(self, value, row=None, **kwargs):
+        if isinstance(value, int) and not isinstance(value, bool):
+            number = value
+        else:
+            text = re.sub(r"[\s,名人機関]", "", _nfkc(value))
+            if not text:
+                return None
+            if not text.isdigit():
+                raise ValueError(f"「{_text(value)}」は数として読めません。0以上の整数を入力してください。")
+            number = int(text)
+        if number < 0 or number > 32767:
+            raise ValueError(f"「{number}」は範囲外です。0以上の整数を入力してください。")
+        return number
+
+    def render(self, value, obj=None, **kwargs):
+        return "" if value is None else value
+
+
+class MarkWidget(widgets.Widget):
+    """事務局: ○ (or 〇, ◯, ●, 1, はい, TRUE) for yes, blank for no."""
+
+    YES = {"○", "〇", "◯", "●", "◎", "1", "はい", "TRUE", "true", "有", "事"}
+    NO = {"", "×", "-", "0", "いいえ", "FALSE", "false", "無"}
+
+    def clean(self, value, row=None, **kwargs):
+        if isinstance(value, bool):
+            return value
+        text = _nfkc(value)
+        if text in self.YES:
+            return True
+        if text in self.NO:
+            return False
+        raise ValueError(f"「{_text(value)}」は読めません。事務局なら「○」、そうでなければ空欄にしてください。")
+
+    def render(self, value, obj=None, **kwargs):
+        return "○" if value else ""
+
+
+class CouncilScopedWidget(widgets.Widget):
+    """Base for names looked up in the resource's council only (set by ``CouncilResource``)."""
+
+    council: Council | None = None
+    label = ""
+
+    def __init__(self, *, required: bool = True):
+        super().__init__()
+        self.required = required
+        self._cache: dict[str, Any] = {}
+
+    def lookup(self, name: str):
+        raise NotImplementedError
+
+    def clean(self, value, row=None, **kwargs):
+        name = _text(value)
+        if not name:
+            if self.required:
+                raise ValueError(f"{self.label}が入力されていません。")
+            return None
+        if name not in self._cache:
+            self._cache[name] = self.lookup(name)
+        found = self._cache[name]
+        if found is None:
+            raise ValueError(f"{self.label}「{name}」はこの協議会に登録されていません。名前を確認してください。")
+        return found
+
+    def render(self, value, obj=None, **kwargs):
+        return value.name if value else ""
+
+
+class BodyWidget(CouncilScopedWidget):
+    label = "会議体"
+
+    def lookup(self, name: str):
+        return Body.objects.filter(council=self.council, name=name).order_by("sort_order", "id").first()
+
+
+class OrganizationWidget(CouncilScopedWidget):
+    label = "所属機関"
+
+    def lookup(self, name: str):
+        return Organization.objects.filter(council=self.council, name=name).first()
+
+
+# --- Base resource -----------------------------------------------------------------------------
+
+
+class _NoLoader(BaseInstanceLoader):
+    """Instances are found by ``CouncilResource.find`` (natural keys); no id lookups."""
+
+    def get_instance(self, row):
+        return None
+
+
+class CouncilResource(resources.ModelResource):
+    """A resource bound to one council, matching rows by a natural key.
+
+    Subclasses define ``find(row)`` (the stored record for a row, or None), ``new_instance()``,
+    ``save_new(instance)`` and ``save_changed(instance, changed)``; ``key_columns`` names the
+    columns that identify a row (checked before anything is imported).
+    """
+
+    key_columns: tuple[str, ...] = ()
+    required_columns: tuple[str, ...] = ()
+    # Columns written on export only (e.g. 回次, which the system gives).
+    export_only_columns: tuple[str, ...] = ()
+    label = ""
+
+    def __init__(self, *, council: Council, user=None, **kwargs):
+        super().__init__(**kwargs)
+        self.council = council
+        self.user = user
+        for field in self.fields.values():
+            if isinstance(field.widget, CouncilScopedWidget):
+                field.widget.council = council
+                field.widget._cache = {}
+        self.changes: dict[int, list[str]] = {}
+        self._seen_keys: dict[tuple, int] = {}
+        self._row_number = 0
+
+    class Meta:
+        instance_loader_class = _NoLoader
+        skip_unchanged = True
+        report_skipped = True
+        clean_model_instances = False  # the services validate (full_clean) when they save
+        use_transactions = True
+
+    # -- matching
+
+    def row_key(self, row) -> tuple:
+        return tuple(_text(row.get(column)) for column in self.key_columns)
+
+    def find(self, row):
+        raise NotImplementedError
+
+    def new_instance(self):
+        raise NotImplementedError
+
+    def get_instance(self, instance_loader, row):
+        return self.find(row)
+
+    def init_instance(self, row=None):
+        return self.new_instance()
+
+    def before_import_row(self, row, **kwargs):
+        self._row_number = kwargs.get("row_number", 0)
+        key = self.row_key(row)
+        if key and all(key):
+            first = self._seen_keys.setdefault(key, self._row_number)
+            if first != self._row_number:
+                # Reported as the spreadsheet row (header = row 1) by council.spreadsheets.
+                raise ValidationError(
+                    f"同じ{'・'.join(self.key_columns)}の行がファイル内にあります（データの{first}件目と重複）。"
+                )
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        if import_validation_errors:
+            return False
+        changed = [
+            field.column_name
+            for field in self.get_import_fields()
+            if field.column_name in row and field.get_value(instance) != field.get_value(original)
+        ]
+        self.changes[self._row_number] = changed
+        return not changed and original is not None and original.pk is not None
+
+    # -- saving through the services
+
+    def do_instance_save(self, instance, is_create):
+        if is_create:
+            self.save_new(instance)
+        else:
+            self.save_changed(instance, self.changes.get(self._row_number, []))
+
+    def save_new(self, instance) -> None:
+        raise NotImplementedError
+
+    def save_changed(self, instance, changed: list[str]) -> None:
+        raise NotImplementedError
+
+    # -- export
+
+    def export_queryset(self):
+        raise NotImplementedError
+
+    def example_row(self) -> dict[str, Any]:
+        return {}
+
+
+def _field(attribute: str | None, column: str, widget: widgets.Widget | None = None, **kwargs) -> fields.Field:
+    return fields.Field(attribute=attribute, column_name=column, widget=widget or TextWidget(), **kwargs)
+
+
+# --- 関係機関 -----------------------------------------------------------------------------------
+
+
+class OrganizationResource(CouncilResource):
+    label = "関係機関"
+    key_columns = ("機関名",)
+    required_columns = ("機関名",)
+
+    name = _field("name", "機関名")
+    kind = _field("kind", "種別", ChoiceLabelWidget(OrganizationKind, default=OrganizationKind.OTHER))
+
+    class Meta(CouncilResource.Meta):
+        model = Organization
+        fields = ("name", "kind")
+        import_id_fields = ("name",)
+
+    def find(self, row):
+        name = _text(row.get("機関名"))
+        return Organization.objects.filter(council=self.council, name=name).first() if name else None
+
+    def new_instance(self):
+        return Organization(council=self.council)
+
+    def save_new(self, instance) -> None:
+        instance.full_clean()
+        instance.save()
+
+    def save_changed(self, instance, changed) -> None:
+        instance.full_clean()
+        instance.save(update_fields=["name", "kind"])
+
+    def export_queryset(self):
+        return Organization.objects.filter(council=self.council).order_by("name")
+
+    def example_row(self):
+        return {"機関名": "みどり相談支援センター", "種別": OrganizationKind.CONSULTATION.label}
+
+
+# --- 構成員（人物 + 会議体の構成員） ---------------------------------------------------------------
+
+
+class MemberResource(CouncilResource):
+    """One row per membership: the person (by name, in this council) sitting in a body."""
+
+    label = "構成員"
+    key_columns = ("会議体", "氏名")
+    required_columns = ("会議体", "氏名", "任期開始")
+
+    body = _field("body", "会議体", BodyWidget())
+    person_name = _field("person_name", "氏名")
+    person_kana = _field("person_kana", "ふりがな")
+    person_organization = _field("person_organization", "所属機関", OrganizationWidget(required=False))
+    role = _field("role", "役割", ChoiceLabelWidget(MembershipRole, default=MembershipRole.MEMBER))
+    is_secretariat = _field("is_secretariat", "事務局", MarkWidget())
+    term_start = _field("term_start", "任期開始", WarekiDateWidget(required=True))
+    term_end = _field("term_end", "任期終了", WarekiDateWidget())
+
+    class Meta(CouncilResource.Meta):
+        model = Membership
+        fields = (
+            "body", "person_name", "person_kana", "person_organization", "role", "is_secretariat",
+            "term_start", "term_end",
+        )
+        import_id_fields = ("body", "person_name")
+
+    @staticmethod
+    def _with_person(membership: Membership) -> Membership:
+        person = membership.person
+        membership.person_name = person.name
+        membership.person_kana = person.name_kana
+        membership.person_organization = person.organization
+        return membership
+
+    def find(self, row):
+        body_name, name = self.row_key(row)
+        if not body_name or not name:
+            return None
+        membership = (
+            Membership.objects.select_related("person__organization", "body")
+            .filter(body__council=self.council, body__name=body_name, person__name=name)
+            .order_by("-term_start", "-id")
+            .first()
+        )
+        return self._with_person(membership) if membership else None
+
+    def new_instance(self):
+        membership = Membership(role=MembershipRole.MEMBER)
+        membership.person_name = ""
+        membership.person_kana = ""
+        membership.person_organization = None
+        return membership
+
+    def _person(self, instance: Membership) -> Person:
+        person = getattr(instance, "person", None) if instance.person_id else None
+        if person is None:
+            person = Person.objects.filter(council=self.council, name=instance.person_name).order_by("id").first()
+        if person is None:
+            person = Person(council=self.council, name=instance.person_name)
+        changed = []
+        if person.name_kana != instance.person_kana:
+            person.name_kana = instance.person_kana
+            changed.append("name_kana")
+        if person.organization_id != getattr(instance.person_organization, "pk", None):
+            person.organization = instance.person_organization
+            changed.append("organization")
+        if person.pk is None or changed:
+            person.full_clean()
+            person.save(update_fields=changed if person.pk else None)
+        return person
+
+    def save_new(self, instance) -> None:
+        person = self._person(instance)
+        saved = membership_add(
+            body=instance.body,
+            person=person,
+            role=instance.role,
+            term_start=instance.term_start,
+            term_end=instance.term_end,
+            is_secretariat=instance.is_secretariat,
+        )
+        instance.pk, instance.person = saved.pk, person
+
+    def save_changed(self, instance, changed) -> None:
+        self._person(instance)
+        instance.full_clean()
+        # No membership service edits a term yet; the fields are the membership's own.
+        instance.save(update_fields=["role", "is_secretariat", "term_start", "term_end"])
+
+    def export_queryset(self):
+        return [
+            self._with_person(m)
+            for m in Membership.objects.select_related("person__organization", "body")
+            .filter(body__council=self.council)
+            .order_by("body__sort_order", "body_id", "-is_secretariat", "role", "person__name_kana", "id")
+        ]
+
+    def example_row(self):
+        return {
+            "会議体": "相談支援部会", "氏名": "山田 太郎", "ふりがな": "やまだ たろう",
+            "所属機関": "みどり相談支援センター", "役割": MembershipRole.CHAIR.label, "事務局": "",
+            "任期開始": dt.date(2024, 4, 1), "任期終了": dt.date(2026, 3, 31),
+        }

@@ -1,0 +1,368 @@
+"""Reading and writing the secretariat's spreadsheets; the one import path the page, the admin
+link and the command share.
+
+- Reading: XLSX, or CSV in UTF-8, UTF-8 with BOM or CP932 (Shift_JIS), detected without asking:
+  the bytes are decoded strictly as UTF-8 first (a CP932 file is almost never valid UTF-8), then
+  as CP932. Headers and cells are stripped; fully blank rows are dropped but row numbers stay the
+  ones Excel shows (the header is row 1).
+- Importing: ``run_import`` runs the resource in ONE transaction, rolled back on any error (or
+  when it is a dry run), and returns a report in Japanese: what is new, changed, unchanged, and
+  every error as 「5行目「開催日」: …」.
+- Writing: the same columns as the import (machine-readable rules: one table per sheet, one
+  datum per cell, no merged cells, a header row, unknown counts left blank, never 0).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import tablib
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.db import transaction
+from import_export.results import RowResult
+
+if TYPE_CHECKING:
+    from council.models import Council
+    from council.resources import CouncilResource
+
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+
+
+class SpreadsheetError(ValueError):
+    """The file as a whole cannot be read; the message is for the user."""
+
+
+def resource_classes() -> dict[str, type[CouncilResource]]:
+    from council.resources import MemberResource, OrganizationResource
+    from issues.resources import IssueResource
+    from meetings.resources import MeetingResource
+
+    return {
+        "organizations": OrganizationResource,
+        "members": MemberResource,
+        "meetings": MeetingResource,
+        "issues": IssueResource,
+    }
+
+
+RESOURCE_LABELS = {"organizations": "関係機関", "members": "構成員", "meetings": "会議", "issues": "地域課題"}
+
+
+def get_resource(name: str, *, council: Council, user=None) -> CouncilResource:
+    try:
+        cls = resource_classes()[name]
+    except KeyError:
+        raise SpreadsheetError(f"「{name}」は取り込めません。{'、'.join(RESOURCE_LABELS)} から選んでください。") from None
+    return cls(council=council, user=user)
+
+
+# --- Reading -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Table:
+    headers: list[str]
+    rows: list[list[Any]]
+    line_numbers: list[int]  # the spreadsheet row of each data row (header = 1)
+    encoding: str = ""  # "xlsx", "utf-8", "utf-8-sig" or "cp932"
+
+
+def decode_text(data: bytes) -> tuple[str, str]:
+    """Decode CSV bytes: UTF-8 (with or without BOM), else CP932. Strict, never guessing silently."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data.decode("utf-8-sig"), "utf-8-sig"
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp932"), "cp932"
+    except UnicodeDecodeError:
+        raise SpreadsheetError(
+            "ファイルの文字コードを判別できません。Excel で「CSV UTF-8」または「CSV（コンマ区切り）」で保存し直してください。"
+        ) from None
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, str):
+        value = value.strip()
+        return value
+    if isinstance(value, dt.datetime):
+        return value.time() if value.date() == dt.date(1899, 12, 30) else value.date()
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def _table(raw_rows: list[list[Any]], encoding: str) -> Table:
+    # The header is the first non-blank row (a title row above it would be a second table).
+    raw_rows = [[_cell(v) for v in row] for row in raw_rows]
+    start = next((i for i, row in enumerate(raw_rows) if any(v not in (None, "") for v in row)), None)
+    if start is None:
+        raise SpreadsheetError("ファイルにデータがありません。1行目に列名、2行目からデータを入力してください。")
+    headers = ["" if v is None else str(v).replace("\u3000", "").replace(" ", "") for v in raw_rows[start]]
+    while headers and not headers[-1]:
+        headers.pop()
+    width = len(headers)
+    rows, numbers = [], []
+    for index, row in enumerate(raw_rows[start + 1 :], start=start + 2):
+        values = list(row[:width]) + [None] * (width - len(row))
+        if all(v in (None, "") for v in values):
+            continue
+        rows.append(["" if v is None else v for v in values])
+        numbers.append(index)
+    return Table(headers=headers, rows=rows, line_numbers=numbers, encoding=encoding)
+
+
+def read_table(data: bytes, filename: str = "") -> Table:
+    """Read an uploaded spreadsheet, whatever Excel saved it as."""
+    if not data:
+        raise SpreadsheetError("ファイルが空です。")
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise SpreadsheetError("ファイルが大きすぎます（10MBまで）。")
+    if data.startswith(b"PK\x03\x04"):
+        import openpyxl
+
+        try:
+            book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        except Exception:
+            raise SpreadsheetError("Excel ファイルを開けません。壊れていないか確認してください。") from None
+        sheet = book.worksheets[0]
+        rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+        book.close()
+        return _table(rows, "xlsx")
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise SpreadsheetError("古い Excel 形式（.xls）は読めません。Excel で「.xlsx」または CSV で保存し直してください。")
+    text, encoding = decode_text(data)
+    if "\x00" in text:
+        raise SpreadsheetError("CSV または Excel（.xlsx）ファイルを選んでください。")
+    dialect = "excel-tab" if filename.lower().endswith((".tsv", ".txt")) and "\t" in text.split("\n", 1)[0] else "excel"
+    rows = list(csv.reader(io.StringIO(text, newline=""), dialect=dialect))
+    return _table(rows, encoding)
+
+
+# --- Importing ---------------------------------------------------------------------------------
+
+TYPE_LABELS = {
+    RowResult.IMPORT_TYPE_NEW: "新規",
+    RowResult.IMPORT_TYPE_UPDATE: "変更",
+    RowResult.IMPORT_TYPE_SKIP: "変更なし",
+}
+
+
+@dataclass
+class RowReport:
+    line: int
+    kind: str  # new / update / skip
+    label: str
+    summary: str
+    changed: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ImportReport:
+    resource: str
+    dry_run: bool
+    rows: list[RowReport] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    encoding: str = ""
+
+    @property
+    def has_errors(self) -> bool:
+        return bool(self.errors)
+
+    def count(self, kind: str) -> int:
+        return sum(1 for row in self.rows if row.kind == kind)
+
+    @property
+    def totals(self) -> dict[str, int]:
+        return {"new": self.count("new"), "update": self.count("update"), "skip": self.count("skip")}
+
+    def lines(self) -> list[str]:
+        """The report as text (the command prints it)."""
+        totals = self.totals
+        out = [
+            f"{RESOURCE_LABELS.get(self.resource, self.resource)}: 新規 {totals['new']}件 / 変更 {totals['update']}件 / "
+            f"変更なし {totals['skip']}件 / エラー {len(self.errors)}件"
+            + ("（確認のみ。まだ保存していません）" if self.dry_run else "")
+        ]
+        out += [f"注意: {w}" for w in self.warnings]
+        for row in self.rows:
+            if row.kind != "skip":
+                detail = f"（{'・'.join(row.changed)}）" if row.kind == "update" and row.changed else ""
+                out.append(f"{row.line}行目: {row.label} {row.summary}{detail}")
+        out += self.errors
+        return out
+
+
+class _Failed(Exception):
+    """Raised inside the transaction to roll it back when the import found errors."""
+
+
+def _column_of(resource: CouncilResource, key: str) -> str:
+    if key == NON_FIELD_ERRORS:
+        return ""
+    for name, fld in resource.fields.items():
+        if key in (name, fld.attribute):
+            return fld.column_name
+    model_field = {f.name: f for f in resource._meta.model._meta.fields}.get(key)
+    return str(model_field.verbose_name) if model_field else key
+
+
+def check_headers(resource: CouncilResource, headers: list[str]) -> tuple[list[str], list[str]]:
+    """Errors for missing columns; warnings for columns that will be ignored."""
+    known = {fld.column_name for fld in resource.fields.values()}
+    missing = [c for c in resource.required_columns if c not in headers]
+    errors = []
+    if missing:
+        errors.append(
+            f"1行目: 列「{'」「'.join(missing)}」がありません。書式（テンプレート）の列名のとおりにしてください。"
+        )
+    if getattr(resource, "label", "") == "会議" and "開催日" not in headers and "年度" not in headers:
+        errors.append("1行目: 列「開催日」か「年度」が必要です。")
+    duplicated = sorted({h for h in headers if h and headers.count(h) > 1})
+    if duplicated:
+        errors.append(f"1行目: 列「{'」「'.join(duplicated)}」が2回以上あります。")
+    warnings = [f"列「{h}」は取り込みません。" for h in headers if h and h not in known]
+    warnings += [f"列「{c}」は書き出し専用のため、取り込みでは使いません。" for c in resource.export_only_columns if c in headers and c != "回次"]
+    return errors, warnings
+
+
+def run_import(
+    *, resource_name: str, council: Council, data: bytes, filename: str = "", user=None, dry_run: bool = True
+) -> ImportReport:
+    """Import a spreadsheet into ``council``: all rows or none. ``dry_run`` only reports."""
+    report = ImportReport(resource=resource_name, dry_run=dry_run)
+    try:
+        resource = get_resource(resource_name, council=council, user=user)
+        table = read_table(data, filename)
+    except SpreadsheetError as exc:
+        report.errors.append(str(exc))
+        return report
+    report.encoding = table.encoding
+    errors, report.warnings = check_headers(resource, table.headers)
+    if errors:
+        report.errors += errors
+        return report
+    if not table.rows:
+        report.errors.append("2行目以降にデータがありません。")
+        return report
+
+    keep = [i for i, h in enumerate(table.headers) if h]
+    dataset = tablib.Dataset(headers=[table.headers[i] for i in keep])
+    for row in table.rows:
+        dataset.append([row[i] for i in keep])
+
+    def line(number: int) -> int:
+        return table.line_numbers[number - 1] if 0 < number <= len(table.line_numbers) else number + 1
+
+    try:
+        with transaction.atomic():
+            result = resource.import_data(
+                dataset, dry_run=dry_run, use_transactions=True, rollback_on_validation_errors=True,
+                retain_instance_in_row_result=True,
+            )
+            for error in result.base_errors:
+                report.errors.append(f"取り込めませんでした: {error.error}")
+            for invalid in result.invalid_rows:
+                for key, messages in invalid.error_dict.items():
+                    column = _column_of(resource, key)
+                    where = f"{line(invalid.number)}行目" + (f"「{column}」" if column else "")
+                    for message in messages:
+                        report.errors.append(f"{where}: {_rows_in_message(message, line)}")
+            for error_row in result.error_rows:
+                for error in error_row.errors:
+                    report.errors.append(f"{line(error_row.number)}行目: 保存できませんでした（{error.error}）")
+            for number, row_result in enumerate(result.rows, start=1):
+                if row_result.import_type not in TYPE_LABELS:
+                    continue
+                report.rows.append(
+                    RowReport(
+                        line=line(number),
+                        kind=row_result.import_type,
+                        label=TYPE_LABELS[row_result.import_type],
+                        summary=row_result.object_repr or "",
+                        changed=resource.changes.get(number, []) if row_result.import_type == "update" else [],
+                    )
+                )
+            if report.errors or dry_run:
+                raise _Failed
+    except _Failed:
+        pass
+    return report
+
+
+def _rows_in_message(message: str, line) -> str:
+    # The duplicate-row message names the data row; show the spreadsheet row instead.
+    import re
+
+    return re.sub(r"データの(\d+)件目", lambda m: f"{line(int(m.group(1)))}行目", message)
+
+
+# --- Writing -----------------------------------------------------------------------------------
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def export_dataset(resource_name: str, *, council: Council) -> tablib.Dataset:
+    resource = get_resource(resource_name, council=council)
+    return resource.export(queryset=resource.export_queryset())
+
+
+def _xlsx(headers: list[str], rows: list[list[Any]], title: str) -> bytes:
+    import openpyxl
+    from openpyxl.styles import Alignment, Font
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = title[:31]
+    sheet.append(headers)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append([None if v == "" else v for v in row])
+    for column_cells in sheet.iter_cols(min_row=2):
+        for cell in column_cells:
+            if isinstance(cell.value, dt.date):
+                cell.number_format = "yyyy/mm/dd"
+            elif isinstance(cell.value, str) and "\n" in cell.value:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for index, header in enumerate(headers, start=1):
+        sheet.column_dimensions[openpyxl.utils.get_column_letter(index)].width = max(10, min(40, len(header) * 2 + 4))
+    sheet.freeze_panes = "A2"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _csv(headers: list[str], rows: list[list[Any]]) -> bytes:
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(headers)
+    for row in rows:
+        writer.writerow(["" if v is None else (v.isoformat() if isinstance(v, dt.date) else v) for v in row])
+    # UTF-8 with BOM: Excel opens it without garbling, and our import reads it back.
+    return out.getvalue().encode("utf-8-sig")
+
+
+def export_bytes(resource_name: str, *, council: Council, fmt: str) -> bytes:
+    dataset = export_dataset(resource_name, council=council)
+    rows = [list(row) for row in dataset]
+    if fmt == "xlsx":
+        return _xlsx(list(dataset.headers), rows, RESOURCE_LABELS[resource_name])
+    if fmt == "csv":
+        return _csv(list(dataset.headers), rows)
+    raise SpreadsheetError(f"形式「{fmt}」には書き出せません（xlsx か csv）。")
+
+
+def template_bytes(resource_name: str, *, council: Council) -> bytes:
+    """An XLSX with the columns and one example row (the example is to be overwritten)."""
+    resource = get_resource(resource_name, council=council)
+    headers = resource.get_export_headers()
+    example = resource.example_row()
+    return _xlsx(headers, [[example.get(h, "") for h in headers]], RESOURCE_LABELS[resource_name])

@@ -1,0 +1,90 @@
+"""Spreadsheet import/export of regional issues (地域課題), matched by their title.
+
+A new issue is raised through ``issue_raise``, so its history starts with 提起 like any other.
+Moving an existing issue (its 状態 or 検討している会議体) is refused here: those changes belong to
+the issue page, where every move is recorded with its reason.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+
+from council.resources import BodyWidget, ChoiceLabelWidget, CouncilResource, WarekiDateWidget, _field, _text
+from issues.models import IssueStatus, RegionalIssue
+from issues.services import issue_raise
+
+
+class IssueResource(CouncilResource):
+    label = "地域課題"
+    key_columns = ("地域課題",)
+    required_columns = ("地域課題", "検討している会議体")
+
+    title = _field("title", "地域課題")
+    background = _field("background", "課題が生じる背景")
+    body = _field("body", "検討している会議体", BodyWidget())
+    status = _field("status", "状態", ChoiceLabelWidget(IssueStatus, default=IssueStatus.RAISED))
+    raised_on = _field("raised_on", "提起日", WarekiDateWidget())
+
+    class Meta(CouncilResource.Meta):
+        model = RegionalIssue
+        fields = ("title", "background", "body", "status", "raised_on")
+        import_id_fields = ("title",)
+
+    def find(self, row):
+        title = _text(row.get("地域課題"))
+        if not title:
+            return None
+        return RegionalIssue.objects.select_related("body").filter(council=self.council, title=title).first()
+
+    def new_instance(self):
+        return RegionalIssue(council=self.council)
+
+    def import_instance(self, instance, row, **kwargs):
+        errors: dict = {}
+        stored_status, stored_body = instance.status, instance.body_id
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        if instance.pk:
+            if "status" not in errors and instance.status != stored_status:
+                errors["status"] = ["登録済みの課題の状態は、経過を残すため地域課題の画面で変更してください。"]
+            if "body" not in errors and instance.body_id != stored_body:
+                errors["body"] = ["登録済みの課題の会議体は、経過を残すため地域課題の画面で変更してください。"]
+        elif instance.status == IssueStatus.MERGED:
+            errors.setdefault("status", []).append("「統合」の課題は取り込めません。統合先を地域課題の画面で指定してください。")
+        if errors:
+            raise ValidationError(errors)
+
+    def save_new(self, instance) -> None:
+        status = instance.status
+        issue = issue_raise(
+            body=instance.body,
+            title=instance.title,
+            by=self.user,
+            background=instance.background,
+            raised_on=instance.raised_on,
+            reason="表計算ファイルから取り込み"
+            + ("" if status == IssueStatus.RAISED else f"（取り込み時の状態: {IssueStatus(status).label}）"),
+        )
+        if status != IssueStatus.RAISED:
+            # An old issue brought in from the secretariat's records: keep the state it had there.
+            issue.status = status
+            issue.save(update_fields=["status", "updated_at"])
+        instance.pk = issue.pk
+
+    def save_changed(self, instance, changed) -> None:
+        instance.full_clean()
+        instance.save(update_fields=["title", "background", "raised_on", "updated_at"])
+
+    def export_queryset(self):
+        return RegionalIssue.objects.filter(council=self.council).select_related("body").order_by("raised_on", "id")
+
+    def example_row(self):
+        return {
+            "地域課題": "グループホームが不足している",
+            "課題が生じる背景": "入所施設からの地域移行の受け皿が足りない。",
+            "検討している会議体": "相談支援部会", "状態": IssueStatus.RAISED.label, "提起日": dt.date(2024, 5, 20),
+        }
