@@ -18,5 +18,7 @@ urlpatterns = [
     path("", include("meetings.planning_urls")),
     path("", include("issues.urls")),
     path("", include("council.import_urls")),
+    path("", include("subcommittees.urls")),
+    path("", include("reports.urls")),
     path("files/<path:name>", protected_file, name="protected_file"),
 ]

@@ -6,7 +6,14 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from council.access import can_edit_body, council_ids_for, for_user, get_body_for_user, get_council_for_user
+from council.access import (
+    can_edit_body,
+    can_read_body,
+    council_ids_for,
+    for_user,
+    get_body_for_user,
+    get_council_for_user,
+)
 from council.models import Council
 from council.pages import council_context, selected_fiscal_year
 from council.selectors import body_page, council_tree
@@ -55,16 +62,21 @@ def body_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 def protected_file(request: HttpRequest, name: str) -> FileResponse:
-    """Serve an uploaded handout or a generated report to people of its council only.
+    """Serve an uploaded handout or a generated report to the people who may read its body.
 
-    Anything else — another council's file, a guessed path, a file no record points to — is 404,
-    so the answer does not tell whether the file exists.
+    A handout follows its meeting's body; a body document (報告書・評価シート) its body; a
+    council-wide document (schedule, summary, book — which leave case conferences out) anyone of
+    the council. Anything else — another council's file, a case conference's file for someone not
+    in it, a guessed path, a file no record points to — is 404, so the answer does not tell whether
+    the file exists.
     """
-    record = (
-        for_user(Handout.objects.filter(file=name), request.user).first()
-        or for_user(ReportJob.objects.filter(file=name), request.user).first()
-    )
-    if record is None or not record.file:
+    handout = for_user(Handout.objects.filter(file=name), request.user).select_related("meeting__body").first()
+    if handout is not None:
+        record, body = handout, handout.meeting.body
+    else:
+        record = for_user(ReportJob.objects.filter(file=name), request.user).select_related("body").first()
+        body = record.body if record is not None else None
+    if record is None or not record.file or (body is not None and not can_read_body(request.user, body)):
         raise Http404
     content_type = getattr(record, "content_type", "") or mimetypes.guess_type(name)[0] or "application/octet-stream"
     response = FileResponse(record.file.open("rb"), as_attachment=True, content_type=content_type)

@@ -27,7 +27,7 @@ def _post_data(response) -> dict:
     add(response.context["adminform"].form)
     for inline in response.context["inline_admin_formsets"]:
         formset = inline.formset
-        for name, field in formset.management_form.fields.items():
+        for name in formset.management_form.fields:
             data[f"{formset.prefix}-{name}"] = str(formset.management_form[name].value() or 0)
         for form in formset.initial_forms:
             add(form)
