@@ -4,6 +4,11 @@ The upload is kept between the preview and the confirmation under MEDIA_ROOT/imp
 a random token and bound to the user and the council that uploaded it (another user, or the
 same user in another council, gets 404). It is deleted once imported. Secretariat only: other
 roles of the council get 403, everyone else 404.
+
+Large files (more than ``LARGE_IMPORT_ROWS`` data rows) are stored at once and previewed, then
+imported, by the Celery task ``council.tasks.import_spreadsheet``; the page ``?job=<token>``
+shows the rows done while it runs (refreshed by <meta http-equiv="refresh">), then the same
+preview, errors or result as the request path.
 """
 
 from __future__ import annotations
@@ -15,29 +20,37 @@ import time
 from pathlib import Path
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from council.access import get_council_for_user, is_secretariat_of
 from council.models import Council
 from council.pages import council_context
 from council.spreadsheets import (
+    LARGE_IMPORT_ROWS,
     MAX_UPLOAD_BYTES,
     RESOURCE_LABELS,
     XLSX_CONTENT_TYPE,
+    ImportReport,
     export_bytes,
+    is_large,
     run_import,
     template_bytes,
 )
+from council.tasks import claim, drop_state, import_queue, read_state, report_from_dict, upload_dir
 
 _TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 # Uploads nobody confirmed are removed after a day (checked whenever a new file is stored).
 UPLOAD_MAX_AGE_SECONDS = 24 * 60 * 60
+# The preview lists at most this many rows (the counts above it cover every row).
+PREVIEW_ROW_LIMIT = 2000
+# Seconds between reloads of the progress page of a large import.
+PROGRESS_REFRESH_SECONDS = 2
 
 
 class ImportForm(forms.Form):
@@ -62,36 +75,47 @@ def _secretariat_council(request: HttpRequest, slug: str) -> Council:
 
 
 def _upload_dir() -> Path:
-    path = Path(settings.MEDIA_ROOT) / "imports"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return upload_dir()
 
 
-def _store_upload(*, data: bytes, user_id: int, council_id: int, resource: str, filename: str) -> str:
+def _store_upload(
+    *, data: bytes, user_id: int, council_id: int, resource: str, filename: str, large: bool = False
+) -> str:
     folder = _upload_dir()
     now = time.time()
-    for old in folder.glob("*.json"):
-        if now - old.stat().st_mtime > UPLOAD_MAX_AGE_SECONDS:
-            old.with_suffix(".bin").unlink(missing_ok=True)
-            old.unlink(missing_ok=True)
+    for old in [*folder.glob("*.json"), *folder.glob("*.claim")]:
+        try:
+            if now - old.stat().st_mtime > UPLOAD_MAX_AGE_SECONDS:
+                if old.name.count(".") == 1:
+                    old.with_suffix(".bin").unlink(missing_ok=True)
+                old.unlink(missing_ok=True)
+        except OSError:
+            continue
     token = secrets.token_urlsafe(24)
     (folder / f"{token}.bin").write_bytes(data)
-    meta = {"user": user_id, "council": council_id, "resource": resource, "filename": filename}
+    meta = {"user": user_id, "council": council_id, "resource": resource, "filename": filename, "large": large}
     (folder / f"{token}.json").write_text(json.dumps(meta), encoding="utf-8")
     return token
 
 
-def _load_upload(token: str, *, user_id: int, council_id: int) -> tuple[dict, bytes]:
+def _load_meta(token: str, *, user_id: int, council_id: int) -> dict:
     if not _TOKEN_RE.match(token):
         raise Http404
-    folder = _upload_dir()
     try:
-        meta = json.loads((folder / f"{token}.json").read_text(encoding="utf-8"))
-        data = (folder / f"{token}.bin").read_bytes()
+        meta = json.loads((_upload_dir() / f"{token}.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         raise Http404 from None
     if meta.get("user") != user_id or meta.get("council") != council_id:
         raise Http404
+    return meta
+
+
+def _load_upload(token: str, *, user_id: int, council_id: int) -> tuple[dict, bytes]:
+    meta = _load_meta(token, user_id=user_id, council_id=council_id)
+    try:
+        data = (_upload_dir() / f"{token}.bin").read_bytes()
+    except OSError:
+        raise Http404 from None
     return meta, data
 
 
@@ -99,6 +123,66 @@ def _drop_upload(token: str) -> None:
     folder = _upload_dir()
     (folder / f"{token}.bin").unlink(missing_ok=True)
     (folder / f"{token}.json").unlink(missing_ok=True)
+    drop_state(token)
+
+
+def _preview(
+    request: HttpRequest, council: Council, report: ImportReport, *, token: str, meta: dict, status: int = 200
+) -> HttpResponse:
+    context = council_context(
+        request, council, report=report, token=token, filename=meta["filename"],
+        resource_label=RESOURCE_LABELS[meta["resource"]], rows=report.rows[:PREVIEW_ROW_LIMIT],
+        rows_hidden=max(0, len(report.rows) - PREVIEW_ROW_LIMIT), large=bool(meta.get("large")),
+    )
+    return render(request, "council/import_preview.html", context, status=status)
+
+
+def _imported(request: HttpRequest, report: ImportReport, resource: str) -> None:
+    totals = report.totals
+    messages.success(
+        request,
+        f"{RESOURCE_LABELS[resource]}を取り込みました（新規 {totals['new']}件、変更 {totals['update']}件、"
+        f"変更なし {totals['skip']}件）。",
+    )
+
+
+def _job_url(council: Council, token: str) -> str:
+    return f"{reverse('imports', args=[council.slug])}?job={token}"
+
+
+def _job_page(request: HttpRequest, council: Council, token: str) -> HttpResponse:
+    """A large import: its progress while the task runs, then the preview, the errors or the result."""
+    meta = _load_meta(token, user_id=request.user.pk, council_id=council.pk)
+    state = read_state(token)
+    if state is None:
+        raise Http404
+    if state["status"] in ("queued", "running"):
+        total, done = state.get("total") or 0, state.get("done") or 0
+        context = council_context(
+            request, council, state=state, filename=meta["filename"], resource_label=RESOURCE_LABELS[meta["resource"]],
+            done=done, total=total, percent=int(done * 100 / total) if total else 0,
+            refresh=PROGRESS_REFRESH_SECONDS, threshold=LARGE_IMPORT_ROWS,
+        )
+        return render(request, "council/import_progress.html", context)
+    if state["status"] == "failed":
+        _drop_upload(token)
+        context = council_context(
+            request, council, state=state, filename=meta["filename"], resource_label=RESOURCE_LABELS[meta["resource"]],
+            refresh=0, done=0, total=0, percent=0, threshold=LARGE_IMPORT_ROWS,
+        )
+        return render(request, "council/import_progress.html", context, status=500)
+    report = report_from_dict(state["report"])
+    if state["phase"] == "preview":
+        if report.has_errors:
+            _drop_upload(token)
+            return _preview(request, council, report, token="", meta=meta)
+        return _preview(request, council, report, token=token, meta=meta)
+    _drop_upload(token)
+    if report.has_errors:
+        # Something changed since the preview (another edit): nothing was written; show why.
+        return _preview(request, council, report, token="", meta=meta, status=409)
+    _imported(request, report, meta["resource"])
+    return redirect("imports", council.slug)
 
 
 def _page(request: HttpRequest, council: Council, form: ImportForm, status: int = 200) -> HttpResponse:
@@ -109,6 +193,8 @@ def _page(request: HttpRequest, council: Council, form: ImportForm, status: int 
 @login_required
 def imports(request: HttpRequest, slug: str) -> HttpResponse:
     council = _secretariat_council(request, slug)
+    if request.method != "POST" and request.GET.get("job"):
+        return _job_page(request, council, request.GET["job"])
     if request.method != "POST":
         return _page(request, council, ImportForm(initial={"resource": request.GET.get("resource", "")}))
     form = ImportForm(request.POST, request.FILES)
@@ -117,6 +203,13 @@ def imports(request: HttpRequest, slug: str) -> HttpResponse:
     upload = form.cleaned_data["file"]
     data = upload.read()
     resource = form.cleaned_data["resource"]
+    if is_large(data):
+        token = _store_upload(
+            data=data, user_id=request.user.pk, council_id=council.pk, resource=resource, filename=upload.name,
+            large=True,
+        )
+        import_queue(token, "preview")
+        return redirect(_job_url(council, token))
     report = run_import(
         resource_name=resource, council=council, data=data, filename=upload.name, user=request.user, dry_run=True
     )
@@ -125,16 +218,23 @@ def imports(request: HttpRequest, slug: str) -> HttpResponse:
         token = _store_upload(
             data=data, user_id=request.user.pk, council_id=council.pk, resource=resource, filename=upload.name
         )
-    context = council_context(
-        request, council, report=report, token=token, filename=upload.name, resource_label=RESOURCE_LABELS[resource]
-    )
-    return render(request, "council/import_preview.html", context)
+    return _preview(request, council, report, token=token, meta={"filename": upload.name, "resource": resource})
 
 
 @login_required
 @require_POST
 def import_confirm(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     council = _secretariat_council(request, slug)
+    if _load_meta(token, user_id=request.user.pk, council_id=council.pk).get("large"):
+        state = read_state(token)
+        if state is None:
+            raise Http404
+        if state["phase"] == "preview":
+            if state["status"] != "done" or (state.get("report") or {}).get("errors"):
+                return redirect(_job_url(council, token))  # not previewed (yet): nothing to confirm
+            if claim(token, "confirm"):  # two clicks of 「取り込む」 queue one import
+                import_queue(token, "import")
+        return redirect(_job_url(council, token))  # sent twice: the running import's page
     meta, data = _load_upload(token, user_id=request.user.pk, council_id=council.pk)
     report = run_import(
         resource_name=meta["resource"], council=council, data=data, filename=meta["filename"],
@@ -142,18 +242,9 @@ def import_confirm(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     )
     if report.has_errors:
         # Something changed since the preview (another edit): nothing was written; show why.
-        context = council_context(
-            request, council, report=report, token="", filename=meta["filename"],
-            resource_label=RESOURCE_LABELS[meta["resource"]],
-        )
-        return render(request, "council/import_preview.html", context, status=409)
+        return _preview(request, council, report, token="", meta=meta, status=409)
     _drop_upload(token)
-    totals = report.totals
-    messages.success(
-        request,
-        f"{RESOURCE_LABELS[meta['resource']]}を取り込みました（新規 {totals['new']}件、変更 {totals['update']}件、"
-        f"変更なし {totals['skip']}件）。",
-    )
+    _imported(request, report, meta["resource"])
     return redirect("imports", council.slug)
 
 

@@ -269,6 +269,8 @@ class CouncilResource(resources.ModelResource):
         self.changes: dict[int, list[str]] = {}
         self._seen_keys: dict[tuple, int] = {}
         self._row_number = 0
+        # Called with each row's number before it is imported (progress of large imports).
+        self.on_row = None
 
     class Meta:
         instance_loader_class = _NoLoader
@@ -296,6 +298,8 @@ class CouncilResource(resources.ModelResource):
 
     def before_import_row(self, row, **kwargs):
         self._row_number = kwargs.get("row_number", 0)
+        if self.on_row is not None:
+            self.on_row(self._row_number)
         key = self.row_key(row)
         if key and all(key):
             first = self._seen_keys.setdefault(key, self._row_number)

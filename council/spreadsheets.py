@@ -18,6 +18,7 @@ import csv
 import datetime as dt
 import io
 from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 import tablib
@@ -30,6 +31,9 @@ if TYPE_CHECKING:
     from council.resources import CouncilResource
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+# Files with more data rows than this are previewed and imported by a Celery task
+# (council.tasks.import_spreadsheet), with progress shown; smaller ones in the request.
+LARGE_IMPORT_ROWS = 2000
 
 
 class SpreadsheetError(ValueError):
@@ -98,23 +102,28 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def _table(raw_rows: list[list[Any]], encoding: str) -> Table:
+def _table(raw_rows: Iterable[Iterable[Any]], encoding: str) -> Table:
+    # Streamed: one raw row at a time (openpyxl read_only / csv.reader), only the kept rows stay.
     # The header is the first non-blank row (a title row above it would be a second table).
-    raw_rows = [[_cell(v) for v in row] for row in raw_rows]
-    start = next((i for i, row in enumerate(raw_rows) if any(v not in (None, "") for v in row)), None)
-    if start is None:
-        raise SpreadsheetError("ファイルにデータがありません。1行目に列名、2行目からデータを入力してください。")
-    headers = ["" if v is None else str(v).replace("\u3000", "").replace(" ", "") for v in raw_rows[start]]
-    while headers and not headers[-1]:
-        headers.pop()
-    width = len(headers)
+    headers: list[str] | None = None
+    width = 0
     rows, numbers = [], []
-    for index, row in enumerate(raw_rows[start + 1 :], start=start + 2):
+    for index, raw in enumerate(raw_rows, start=1):
+        row = [_cell(v) for v in raw]
+        if headers is None:
+            if any(v not in (None, "") for v in row):
+                headers = ["" if v is None else str(v).replace("\u3000", "").replace(" ", "") for v in row]
+                while headers and not headers[-1]:
+                    headers.pop()
+                width = len(headers)
+            continue
         values = list(row[:width]) + [None] * (width - len(row))
         if all(v in (None, "") for v in values):
             continue
         rows.append(["" if v is None else v for v in values])
         numbers.append(index)
+    if headers is None:
+        raise SpreadsheetError("ファイルにデータがありません。1行目に列名、2行目からデータを入力してください。")
     return Table(headers=headers, rows=rows, line_numbers=numbers, encoding=encoding)
 
 
@@ -131,18 +140,47 @@ def read_table(data: bytes, filename: str = "") -> Table:
             book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         except Exception:
             raise SpreadsheetError("Excel ファイルを開けません。壊れていないか確認してください。") from None
-        sheet = book.worksheets[0]
-        rows = [list(row) for row in sheet.iter_rows(values_only=True)]
-        book.close()
-        return _table(rows, "xlsx")
+        try:
+            return _table(book.worksheets[0].iter_rows(values_only=True), "xlsx")
+        finally:
+            book.close()
     if data.startswith(b"\xd0\xcf\x11\xe0"):
         raise SpreadsheetError("古い Excel 形式（.xls）は読めません。Excel で「.xlsx」または CSV で保存し直してください。")
     text, encoding = decode_text(data)
     if "\x00" in text:
         raise SpreadsheetError("CSV または Excel（.xlsx）ファイルを選んでください。")
     dialect = "excel-tab" if filename.lower().endswith((".tsv", ".txt")) and "\t" in text.split("\n", 1)[0] else "excel"
-    rows = list(csv.reader(io.StringIO(text, newline=""), dialect=dialect))
-    return _table(rows, encoding)
+    return _table(csv.reader(io.StringIO(text, newline=""), dialect=dialect), encoding)
+
+
+def count_data_rows(data: bytes) -> int:
+    """About how many data rows a file has, cheaply (to choose the request or the task path).
+
+    CSV: the records (csv.reader, no cell conversion); XLSX: the sheet's recorded dimension,
+    else its rows. 0 when the file cannot be read (the import then reports why).
+    """
+    if data.startswith(b"PK\x03\x04"):
+        import openpyxl
+
+        try:
+            book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        except Exception:
+            return 0
+        try:
+            sheet = book.worksheets[0]
+            rows = sheet.max_row if sheet.max_row else sum(1 for _ in sheet.iter_rows(values_only=True))
+        finally:
+            book.close()
+        return max(0, (rows or 0) - 1)
+    try:
+        text, _ = decode_text(data)
+    except SpreadsheetError:
+        return 0
+    return max(0, sum(1 for _ in csv.reader(io.StringIO(text, newline=""))) - 1)
+
+
+def is_large(data: bytes) -> bool:
+    return count_data_rows(data) > LARGE_IMPORT_ROWS
 
 
 # --- Importing ---------------------------------------------------------------------------------
@@ -200,6 +238,9 @@ class ImportReport:
         return out
 
 
+PROGRESS_EVERY = 100
+
+
 class _Failed(Exception):
     """Raised inside the transaction to roll it back when the import found errors."""
 
@@ -233,10 +274,18 @@ def check_headers(resource: CouncilResource, headers: list[str]) -> tuple[list[s
     return errors, warnings
 
 
+Progress = Callable[[int, int], None]  # (rows done, rows in all)
+
+
 def run_import(
-    *, resource_name: str, council: Council, data: bytes, filename: str = "", user=None, dry_run: bool = True
+    *, resource_name: str, council: Council, data: bytes, filename: str = "", user=None, dry_run: bool = True,
+    progress: Progress | None = None,
 ) -> ImportReport:
-    """Import a spreadsheet into ``council``: all rows or none. ``dry_run`` only reports."""
+    """Import a spreadsheet into ``council``: all rows or none. ``dry_run`` only reports.
+
+    ``progress(done, total)`` is called as rows are read (every ``PROGRESS_EVERY`` rows and at the
+    end); the task of large imports records it for the progress page.
+    """
     report = ImportReport(resource=resource_name, dry_run=dry_run)
     try:
         resource = get_resource(resource_name, council=council, user=user)
@@ -257,6 +306,11 @@ def run_import(
     dataset = tablib.Dataset(headers=[table.headers[i] for i in keep])
     for row in table.rows:
         dataset.append([row[i] for i in keep])
+    table.rows = []  # the dataset holds them now
+    total = len(dataset)
+    if progress is not None:
+        progress(0, total)
+        resource.on_row = lambda number: progress(number, total) if number % PROGRESS_EVERY == 0 else None
 
     def line(number: int) -> int:
         return table.line_numbers[number - 1] if 0 < number <= len(table.line_numbers) else number + 1
@@ -294,6 +348,8 @@ def run_import(
                 raise _Failed
     except _Failed:
         pass
+    if progress is not None:
+        progress(total, total)
     return report
 
 

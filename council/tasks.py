@@ -1,0 +1,135 @@
+"""Celery task of large spreadsheet imports (more than ``LARGE_IMPORT_ROWS`` data rows).
+
+The upload already lies under MEDIA_ROOT/imports/<token>.bin with its <token>.json (who, which
+council, which resource). The job's state is one more small file there, <token>.job.json:
+
+    {"phase": "preview" | "import", "status": "queued" | "running" | "done" | "failed",
+     "done": rows read, "total": rows in the file, "report": the ImportReport when done}
+
+It is written whole and renamed into place, so the progress page never reads half a file. The
+task takes the token, claims the phase by creating <token>.<phase>.claim exclusively (the file
+equivalent of the conditional UPDATE of reports.tasks: a redelivered message finds it and does
+nothing), and calls the same ``run_import`` as the request path: one transaction, all or nothing.
+In the embedded default (eager Celery) the task runs in-process, after the request's commit.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+import os
+import time
+from pathlib import Path
+
+from celery import shared_task
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from council.models import Council
+from council.spreadsheets import ImportReport, RowReport, run_import
+
+logger = logging.getLogger(__name__)
+
+FAILED_MESSAGE = "取り込みの処理中に問題が起きました（何も保存していません）。時間をおいてもう一度お試しください。"
+PHASES = ("preview", "import")
+
+
+def upload_dir() -> Path:
+    path = Path(settings.MEDIA_ROOT) / "imports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _state_path(token: str) -> Path:
+    return upload_dir() / f"{token}.job.json"
+
+
+def read_state(token: str) -> dict | None:
+    try:
+        return json.loads(_state_path(token).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def write_state(token: str, **state) -> dict:
+    path = _state_path(token)
+    temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    state["updated"] = time.time()
+    temporary.write_text(json.dumps(state, ensure_ascii=False), encoding="utf-8")
+    os.replace(temporary, path)
+    return state
+
+
+def drop_state(token: str) -> None:
+    folder = upload_dir()
+    _state_path(token).unlink(missing_ok=True)
+    for phase in (*PHASES, "confirm"):
+        (folder / f"{token}.{phase}.claim").unlink(missing_ok=True)
+
+
+def report_to_dict(report: ImportReport) -> dict:
+    return dataclasses.asdict(report)
+
+
+def report_from_dict(data: dict) -> ImportReport:
+    rows = [RowReport(**row) for row in data.get("rows", [])]
+    return ImportReport(**{**data, "rows": rows})
+
+
+def claim(token: str, phase: str) -> bool:
+    try:
+        fd = os.open(upload_dir() / f"{token}.{phase}.claim", os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    except FileExistsError:
+        return False
+    os.close(fd)
+    return True
+
+
+def import_queue(token: str, phase: str) -> None:
+    """Record the phase as queued and send the task once the current transaction commits."""
+    if phase not in PHASES:
+        raise ValueError(phase)
+    write_state(token, phase=phase, status="queued", done=0, total=0, report=None)
+    transaction.on_commit(lambda: import_spreadsheet.delay(token, phase))
+
+
+@shared_task(name="council.import_spreadsheet", ignore_result=True)
+def import_spreadsheet(token: str, phase: str) -> None:
+    """Preview (dry run) or import one stored upload. Safe to run twice: only the claimer runs."""
+    if phase not in PHASES or not claim(token, phase):
+        logger.info("import %s/%s not claimed (done, running elsewhere, or gone)", token, phase)
+        return
+    folder = upload_dir()
+    try:
+        meta = json.loads((folder / f"{token}.json").read_text(encoding="utf-8"))
+        data = (folder / f"{token}.bin").read_bytes()
+    except (OSError, ValueError):
+        logger.info("import %s: upload gone", token)
+        return
+    state = {"phase": phase, "status": "running", "done": 0, "total": 0, "report": None}
+    write_state(token, **state)
+    last = [0.0]
+
+    def progress(done: int, total: int) -> None:
+        now = time.monotonic()
+        if done in (0, total) or now - last[0] >= 0.5:  # a small file write, at most twice a second
+            last[0] = now
+            state.update(done=done, total=total)
+            write_state(token, **state)
+
+    try:
+        council = Council.objects.get(pk=meta["council"])
+        user = get_user_model().objects.filter(pk=meta["user"]).first()
+        report = run_import(
+            resource_name=meta["resource"], council=council, data=data, filename=meta.get("filename", ""),
+            user=user, dry_run=phase == "preview", progress=progress,
+        )
+    except Exception:
+        logger.exception("import %s/%s failed", token, phase)
+        state.update(status="failed", error=FAILED_MESSAGE)
+        write_state(token, **state)
+        return
+    state.update(status="done", report=report_to_dict(report))
+    write_state(token, **state)
