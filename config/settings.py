@@ -7,6 +7,7 @@ Two ways to run (see README):
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -151,3 +152,52 @@ LOGGING = {
 # Event tables are append-only. Triggers exist on PostgreSQL only: the embedded SQLite default
 # keeps no audit history.
 PGHISTORY_APPEND_ONLY = True
+
+
+# --- Sign-in hardening (django-axes) and session expiry -------------------------------------------
+# Ten wrong passwords in a row for the same user name from the same address lock that pair out for
+# 30 minutes. The lockout re-renders the sign-in page (templates/registration/login.html shows the
+# Japanese message when ``failure_limit`` is in its context) with HTTP 429.
+INSTALLED_APPS += ["axes"]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses locked-out credentials before checking them
+    "django.contrib.auth.backends.ModelBackend",
+]
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")  # last, as django-axes requires
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 10)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True  # "in a row": a successful sign-in clears the count
+AXES_LOCKOUT_TEMPLATE = "registration/login.html"
+AXES_HTTP_RESPONSE_CODE = 429
+# Behind a reverse proxy set AXES_IPWARE_PROXY_COUNT / AXES_IPWARE_META_PRECEDENCE_ORDER in the
+# production settings, or every client appears with the proxy's address.
+
+# Sessions end with the browser and after two hours. With SESSION_SAVE_EVERY_REQUEST each request
+# renews the two hours (an inactivity timeout) at the cost of one session UPDATE per request: on in
+# config.settings_production; off by default here, so that the query-count tests measure the page
+# itself (set DJANGO_SESSION_SAVE_EVERY_REQUEST=1 to try it in the embedded default).
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 2)
+SESSION_SAVE_EVERY_REQUEST = env_bool("DJANGO_SESSION_SAVE_EVERY_REQUEST", False)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+
+# --- Content-Security-Policy (django-csp 4) ---------------------------------------------------------
+# Scripts only from our own static files; no inline scripts, no eval. Styles also allow inline
+# ``style=""`` attributes for now: a few templates still use them (see tests/security/test_deploy.py).
+INSTALLED_APPS += ["csp"]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "csp.middleware.CSPMiddleware"
+)
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    }
+}

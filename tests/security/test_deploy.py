@@ -1,0 +1,101 @@
+"""Deployment safety: the production settings pass ``check --deploy``; pages carry a strict CSP."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+BASE_DIR = Path(settings.BASE_DIR)
+
+
+def _manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    environ.update({"DJANGO_SETTINGS_MODULE": "config.settings_production", **env})
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=BASE_DIR,
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_check_deploy_reports_nothing():
+    key = secrets.token_urlsafe(64)[:50]
+    result = _manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DJANGO_SECRET_KEY=key,
+        DJANGO_ALLOWED_HOSTS="kyogikai.example.jp",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"DJANGO_ALLOWED_HOSTS": "kyogikai.example.jp"}, "DJANGO_SECRET_KEY"),
+        (
+            {
+                "DJANGO_SECRET_KEY": "dev-only-insecure-key-change-me-in-production",
+                "DJANGO_ALLOWED_HOSTS": "x.jp",
+            },
+            "DJANGO_SECRET_KEY",
+        ),
+        ({"DJANGO_SECRET_KEY": "x" * 60}, "DJANGO_ALLOWED_HOSTS"),
+    ],
+    ids=["no-secret-key", "dev-secret-key", "no-allowed-hosts"],
+)
+def test_production_settings_refuse_to_start_without_their_secrets(env, message):
+    result = _manage("check", **env)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr and message in result.stderr
+
+
+@pytest.mark.django_db
+def test_pages_carry_a_content_security_policy(client, secretariat, council):
+    client.force_login(secretariat)
+    for url in (reverse("login"), reverse("council_home", args=[council.slug]), reverse("admin:index")):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        policy = response["Content-Security-Policy"]
+        directives = {part.split()[0]: part.split()[1:] for part in policy.split(";") if part.strip()}
+        assert directives["script-src"] == ["'self'"], policy
+        assert directives["default-src"] == ["'self'"]
+        assert directives["frame-ancestors"] == ["'none'"]
+        assert directives["object-src"] == ["'none'"]
+        assert "unsafe-eval" not in policy
+        assert "'unsafe-inline'" not in " ".join(directives["script-src"])
+
+
+def test_base_settings_wire_axes_and_csp():
+    assert settings.MIDDLEWARE[-1] == "axes.middleware.AxesMiddleware"
+    assert settings.AUTHENTICATION_BACKENDS[0] == "axes.backends.AxesStandaloneBackend"
+    assert "csp.middleware.CSPMiddleware" in settings.MIDDLEWARE
+    assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE
+    assert settings.SESSION_COOKIE_AGE == 2 * 60 * 60
+
+
+def test_production_sessions_expire_after_two_idle_hours():
+    key = secrets.token_urlsafe(64)[:50]
+    result = _manage(
+        "shell",
+        "-c",
+        "from django.conf import settings as s; "
+        "print(s.SESSION_SAVE_EVERY_REQUEST, s.SESSION_EXPIRE_AT_BROWSER_CLOSE, s.SESSION_COOKIE_AGE, s.DEBUG)",
+        DJANGO_SECRET_KEY=key,
+        DJANGO_ALLOWED_HOSTS="kyogikai.example.jp",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1].split() == ["True", "True", "7200", "False"]
