@@ -30,3 +30,27 @@ class WarekiDateField(forms.DateField):
                 return parse_wareki(str(value))
             except WarekiParseError as error:
                 raise forms.ValidationError(str(error), code="invalid") from None
+
+
+class OrderedRowsFormSet(forms.BaseFormSet):
+    """Rows a user reorders by typing numbers in 順番 (decimals slot a row in between) and removes
+    with 削除 — all of it without JavaScript. Use with ``formset_factory(can_order=True,
+    can_delete=True)``; read the rows from ``ordered_forms``."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        initial = index + 1 if index is not None and index < self.initial_form_count() else None
+        form.fields["ORDER"] = forms.DecimalField(
+            label="順番",
+            required=False,
+            initial=initial,
+            max_digits=6,
+            decimal_places=2,
+            error_messages={"invalid": "順番は数字で入力してください。"},
+            widget=forms.NumberInput(attrs={"step": "any", "class": "form-control input-order"}),
+        )
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].label = "削除"
+            form.fields["DELETE"].widget.attrs["class"] = "form-check-input"
+        # 順番 first, as in the tables' headers.
+        form.fields = {"ORDER": form.fields.pop("ORDER"), **form.fields}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from council.forms import WarekiDateField
+from council.forms import OrderedRowsFormSet, WarekiDateField
 from council.models import Body, BodyKind
 from council.wareki import format_fiscal_year
 from issues.models import OPEN_STATUSES, IssueStatus, MoveKind, RegionalIssue, Theme
@@ -287,27 +287,9 @@ class ActionPlanRowForm(forms.Form):
         return cleaned
 
 
-class BaseActionPlanRowFormSet(forms.BaseFormSet):
+class BaseActionPlanRowFormSet(OrderedRowsFormSet):
     """Rows of the plan, like the meeting bullets: 順番 numbers reorder, 削除 removes, blank rows are
     left out; all of it works without JavaScript."""
-
-    def add_fields(self, form, index):
-        super().add_fields(form, index)
-        initial = index + 1 if index is not None and index < self.initial_form_count() else None
-        form.fields["ORDER"] = forms.DecimalField(
-            label="順番",
-            required=False,
-            initial=initial,
-            max_digits=6,
-            decimal_places=2,
-            error_messages={"invalid": "順番は数字で入力してください。"},
-            widget=forms.NumberInput(attrs={"step": "any", "class": "form-control input-order"}),
-        )
-        if "DELETE" in form.fields:
-            form.fields["DELETE"].label = "削除"
-            form.fields["DELETE"].widget.attrs["class"] = "form-check-input"
-        # 順番 first, as in the table's header.
-        form.fields = {"ORDER": form.fields.pop("ORDER"), **form.fields}
 
     def rows(self) -> list[dict]:
         fields = ("problem", "towards", "action", "due_label", "progress")

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from django import forms
 from django.db.models import Q, QuerySet
 
-from council.forms import WarekiDateField
+from council.forms import OrderedRowsFormSet, WarekiDateField
 from council.models import Body, Membership, Person
 from council.services import current_fiscal_year
 from council.wareki import fiscal_year_bounds, fiscal_year_of, format_fiscal_year, format_wareki
@@ -236,25 +236,9 @@ class ItemForm(forms.Form):
     )
 
 
-class BaseItemFormSet(forms.BaseFormSet):
+class BaseItemFormSet(OrderedRowsFormSet):
     """取組・検討内容 bullets. Reordered by typing numbers in 順番 (decimals slot a row in between),
     removed with 削除 or by emptying the text: all of it works without JavaScript."""
-
-    def add_fields(self, form, index):
-        super().add_fields(form, index)
-        initial = index + 1 if index is not None and index < self.initial_form_count() else None
-        form.fields["ORDER"] = forms.DecimalField(
-            label="順番",
-            required=False,
-            initial=initial,
-            max_digits=6,
-            decimal_places=2,
-            error_messages={"invalid": "順番は数字で入力してください。"},
-            widget=forms.NumberInput(attrs={"step": "any", "class": "form-control input-order"}),
-        )
-        if "DELETE" in form.fields:
-            form.fields["DELETE"].label = "削除"
-            form.fields["DELETE"].widget.attrs["class"] = "form-check-input"
 
     def texts(self) -> list[str]:
         """The bullets in the order asked for (deleted and blank rows left out)."""
