@@ -14,6 +14,7 @@ from council.admin_base import (
     ScopedTabularInline,
     wareki,
 )
+from council.import_admin import SpreadsheetAdminMixin
 from council.models import (
     Body,
     BodyName,
@@ -72,6 +73,7 @@ class CouncilAdmin(ScopedAdmin):
     readonly_fields = ["body_tree"]
     fieldsets = [
         (None, {"fields": ["name", "slug", "municipality", "level", "parent"]}),
+        ("ログインの安全", {"fields": ["require_two_factor"]}),
         ("会議体の構成", {"fields": ["body_tree"]}),
     ]
 
@@ -222,7 +224,8 @@ class BodyStatusAdmin(HiddenFromIndexMixin, ScopedAdmin):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(ScopedAdmin):
+class OrganizationAdmin(SpreadsheetAdminMixin, ScopedAdmin):
+    spreadsheet_resource = "organizations"
     list_display = ["name", "kind", "consultation_layer", "people_count", "council"]
     list_filter = [("council", RelatedOnly), "kind", "consultation_layer"]
     search_fields = ["name"]
@@ -245,7 +248,8 @@ class PersonMembershipInline(MembershipInline):
 
 
 @admin.register(Person)
-class PersonAdmin(ScopedAdmin):
+class PersonAdmin(SpreadsheetAdminMixin, ScopedAdmin):
+    spreadsheet_resource = "members"  # one row per membership: the person and the body they sit in
     list_display = ["name", "name_kana", "organization", "position_title", "council"]
     list_filter = [("council", RelatedOnly), "organization__kind"]
     search_fields = ["name", "name_kana", "organization__name"]

@@ -24,7 +24,13 @@ from import_export.instance_loaders import BaseInstanceLoader
 
 from council.models import Body, Council, Membership, MembershipRole, Organization, OrganizationKind, Person
 from council.services import membership_add
-from council.wareki import WarekiParseError, format_fiscal_year, parse_fiscal_year, parse_wareki
+from council.wareki import (
+    WarekiParseError,
+    check_date_range,
+    format_fiscal_year,
+    parse_fiscal_year,
+    parse_wareki,
+)
 
 
 def _text(value: Any) -> str:
@@ -87,10 +93,12 @@ class WarekiDateWidget(widgets.Widget):
         self.required = required
 
     def clean(self, value, row=None, **kwargs):
-        if isinstance(value, dt.datetime):
-            return value.date()
-        if isinstance(value, dt.date):
-            return value
+        if isinstance(value, dt.date):  # an Excel date cell (datetime is a date too)
+            day = value.date() if isinstance(value, dt.datetime) else value
+            try:
+                return check_date_range(day)
+            except WarekiParseError as exc:
+                raise ValueError(str(exc)) from None
         text = _text(value)
         if not text:
             if self.required:
@@ -199,9 +207,24 @@ class CouncilScopedWidget(widgets.Widget):
         super().__init__()
         self.required = required
         self._cache: dict[str, Any] = {}
+        self._complete = False
 
     def lookup(self, name: str):
         raise NotImplementedError
+
+    def load_all(self) -> dict[str, Any]:
+        """Every name of the council and what it stands for (the first one when names repeat)."""
+        raise NotImplementedError
+
+    def preload(self) -> None:
+        # One query for the whole file instead of one per new name.
+        self._cache = self.load_all()
+        self._complete = True
+
+    def cached(self, name: str):
+        if name not in self._cache:
+            self._cache[name] = None if self._complete else self.lookup(name)
+        return self._cache[name]
 
     def clean(self, value, row=None, **kwargs):
         name = _text(value)
@@ -209,9 +232,7 @@ class CouncilScopedWidget(widgets.Widget):
             if self.required:
                 raise ValueError(f"{self.label}が入力されていません。")
             return None
-        if name not in self._cache:
-            self._cache[name] = self.lookup(name)
-        found = self._cache[name]
+        found = self.cached(name)
         if found is None:
             raise ValueError(f"{self.label}「{name}」はこの協議会に登録されていません。名前を確認してください。")
         return found
@@ -226,12 +247,24 @@ class BodyWidget(CouncilScopedWidget):
     def lookup(self, name: str):
         return Body.objects.filter(council=self.council, name=name).order_by("sort_order", "id").first()
 
+    def load_all(self) -> dict[str, Any]:
+        found: dict[str, Any] = {}
+        for body in Body.objects.filter(council=self.council).order_by("sort_order", "id"):
+            found.setdefault(body.name, body)
+        return found
+
 
 class OrganizationWidget(CouncilScopedWidget):
     label = "所属機関"
 
     def lookup(self, name: str):
-        return Organization.objects.filter(council=self.council, name=name).first()
+        return Organization.objects.filter(council=self.council, name=name).order_by("id").first()
+
+    def load_all(self) -> dict[str, Any]:
+        found: dict[str, Any] = {}
+        for organization in Organization.objects.filter(council=self.council).order_by("id"):
+            found.setdefault(organization.name, organization)
+        return found
 
 
 # --- Base resource -----------------------------------------------------------------------------
@@ -269,6 +302,9 @@ class CouncilResource(resources.ModelResource):
         self.changes: dict[int, list[str]] = {}
         self._seen_keys: dict[tuple, int] = {}
         self._row_number = 0
+        self.dry_run = True
+        self._stored = None
+        self._import_fields = None
         # Called with each row's number before it is imported (progress of large imports).
         self.on_row = None
 
@@ -278,6 +314,22 @@ class CouncilResource(resources.ModelResource):
         report_skipped = True
         clean_model_instances = False  # the services validate (full_clean) when they save
         use_transactions = True
+        skip_html_diff = True  # our report lists the changed columns (``changes``) instead
+
+    def import_data(self, dataset, dry_run=False, *args, **kwargs):
+        self.dry_run = dry_run
+        return super().import_data(dataset, dry_run, *args, **kwargs)
+
+    def after_import(self, dataset, result, **kwargs):
+        # Not ModelResource's: it resets the table's id sequence to max(id) after new rows (for
+        # files that carry ids). Ours never carry ids, and resetting could hand out an id that a
+        # concurrent, not yet committed insert already holds.
+        pass
+
+    def before_import(self, dataset, **kwargs):
+        for field in self.fields.values():
+            if isinstance(field.widget, CouncilScopedWidget):
+                field.widget.preload()
 
     # -- matching
 
@@ -298,6 +350,7 @@ class CouncilResource(resources.ModelResource):
 
     def before_import_row(self, row, **kwargs):
         self._row_number = kwargs.get("row_number", 0)
+        self._stored = None
         if self.on_row is not None:
             self.on_row(self._row_number)
         key = self.row_key(row)
@@ -312,13 +365,25 @@ class CouncilResource(resources.ModelResource):
     def skip_row(self, instance, original, row, import_validation_errors=None):
         if import_validation_errors:
             return False
+        if original is None:
+            # With Meta.skip_diff import-export keeps no copy: find() then kept the stored record.
+            original = self._stored
+        if original is None or original.pk is None:
+            self.changes[self._row_number] = []
+            return False
         changed = [
             field.column_name
             for field in self.get_import_fields()
             if field.column_name in row and field.get_value(instance) != field.get_value(original)
         ]
         self.changes[self._row_number] = changed
-        return not changed and original is not None and original.pk is not None
+        return not changed
+
+    def get_import_fields(self):
+        # Asked several times per row; the answer never changes during an import.
+        if self._import_fields is None:
+            self._import_fields = super().get_import_fields()
+        return self._import_fields
 
     # -- saving through the services
 
@@ -363,9 +428,16 @@ class OrganizationResource(CouncilResource):
         fields = ("name", "kind")
         import_id_fields = ("name",)
 
+    def before_import(self, dataset, **kwargs):
+        super().before_import(dataset, **kwargs)
+        # One query for the file, not one per row (the first by id when a name repeats).
+        self._existing: dict[str, Organization] = {}
+        for organization in Organization.objects.filter(council=self.council).order_by("id"):
+            self._existing.setdefault(organization.name, organization)
+
     def find(self, row):
         name = _text(row.get("機関名"))
-        return Organization.objects.filter(council=self.council, name=name).first() if name else None
+        return self._existing.get(name) if name else None
 
     def new_instance(self):
         return Organization(council=self.council)
@@ -420,16 +492,25 @@ class MemberResource(CouncilResource):
         membership.person_organization = person.organization
         return membership
 
+    def before_import(self, dataset, **kwargs):
+        super().before_import(dataset, **kwargs)
+        # The council's memberships and people, read once for the file (not per row).
+        self._memberships: dict[tuple[str, str], Membership] = {}
+        for membership in (
+            Membership.objects.select_related("person__organization", "body")
+            .filter(body__council=self.council)
+            .order_by("-term_start", "-id")
+        ):
+            self._memberships.setdefault((membership.body.name, membership.person.name), membership)
+        self._people: dict[str, Person] = {}
+        for person in Person.objects.filter(council=self.council).order_by("id"):
+            self._people.setdefault(person.name, person)
+
     def find(self, row):
         body_name, name = self.row_key(row)
         if not body_name or not name:
             return None
-        membership = (
-            Membership.objects.select_related("person__organization", "body")
-            .filter(body__council=self.council, body__name=body_name, person__name=name)
-            .order_by("-term_start", "-id")
-            .first()
-        )
+        membership = self._memberships.get((body_name, name))
         return self._with_person(membership) if membership else None
 
     def new_instance(self):
@@ -442,7 +523,7 @@ class MemberResource(CouncilResource):
     def _person(self, instance: Membership) -> Person:
         person = getattr(instance, "person", None) if instance.person_id else None
         if person is None:
-            person = Person.objects.filter(council=self.council, name=instance.person_name).order_by("id").first()
+            person = self._people.get(instance.person_name)
         if person is None:
             person = Person(council=self.council, name=instance.person_name)
         changed = []
@@ -455,6 +536,7 @@ class MemberResource(CouncilResource):
         if person.pk is None or changed:
             person.full_clean()
             person.save(update_fields=changed if person.pk else None)
+            self._people.setdefault(person.name, person)  # the same person in the next rows
         return person
 
     def save_new(self, instance) -> None:

@@ -150,7 +150,26 @@ def read_table(data: bytes, filename: str = "") -> Table:
     if "\x00" in text:
         raise SpreadsheetError("CSV または Excel（.xlsx）ファイルを選んでください。")
     dialect = "excel-tab" if filename.lower().endswith((".tsv", ".txt")) and "\t" in text.split("\n", 1)[0] else "excel"
-    return _table(csv.reader(io.StringIO(text, newline=""), dialect=dialect), encoding)
+    rows = csv.reader(io.StringIO(text, newline=""), dialect=dialect)
+    return _table(([_unguard(v) for v in row] for row in rows), encoding)
+
+
+# Text that Excel would run as a formula when it opens the file (CSV / formula injection).
+# Exports keep such text inert: XLSX writes it as a text cell; CSV puts a ' before it, and our CSV
+# import takes that one ' off again, so export → edit → import still changes nothing else.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _is_formula_like(value: Any) -> bool:
+    return isinstance(value, str) and len(value) > 1 and value.startswith(FORMULA_STARTS)
+
+
+def _guard(value: Any) -> Any:
+    return "'" + value if _is_formula_like(value) else value
+
+
+def _unguard(value: str) -> str:
+    return value[1:] if value.startswith("'") and _is_formula_like(value[1:]) else value
 
 
 def count_data_rows(data: bytes) -> int:
@@ -384,6 +403,8 @@ def _xlsx(headers: list[str], rows: list[list[Any]], title: str) -> bytes:
         sheet.append([None if v == "" else v for v in row])
     for column_cells in sheet.iter_cols(min_row=2):
         for cell in column_cells:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # text, never a formula (openpyxl takes "=…" for one)
             if isinstance(cell.value, dt.date):
                 cell.number_format = "yyyy/mm/dd"
             elif isinstance(cell.value, str) and "\n" in cell.value:
@@ -401,7 +422,7 @@ def _csv(headers: list[str], rows: list[list[Any]]) -> bytes:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(headers)
     for row in rows:
-        writer.writerow(["" if v is None else (v.isoformat() if isinstance(v, dt.date) else v) for v in row])
+        writer.writerow(["" if v is None else (v.isoformat() if isinstance(v, dt.date) else _guard(v)) for v in row])
     # UTF-8 with BOM: Excel opens it without garbling, and our import reads it back.
     return out.getvalue().encode("utf-8-sig")
 

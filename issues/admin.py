@@ -18,6 +18,7 @@ from council.admin_base import (
     scope_for_admin,
     wareki,
 )
+from council.import_admin import SpreadsheetAdminMixin
 from issues.models import (
     OPEN_STATUSES,
     ActionPlan,
@@ -95,7 +96,8 @@ class EscalateForm(forms.Form):
 
 
 @admin.register(RegionalIssue)
-class RegionalIssueAdmin(ScopedAdmin):
+class RegionalIssueAdmin(SpreadsheetAdminMixin, ScopedAdmin):
+    spreadsheet_resource = "issues"
     list_display = ["title", "body", "status", "raised_on_display", "theme_marks", "move_count", "council"]
     list_filter = [
         ("council", RelatedOnly),

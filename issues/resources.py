@@ -32,11 +32,16 @@ class IssueResource(CouncilResource):
         fields = ("title", "background", "body", "status", "raised_on")
         import_id_fields = ("title",)
 
+    def before_import(self, dataset, **kwargs):
+        super().before_import(dataset, **kwargs)
+        # One query for the file, not one per row (the newest first, as the model orders them).
+        self._existing: dict[str, RegionalIssue] = {}
+        for issue in RegionalIssue.objects.select_related("body").filter(council=self.council):
+            self._existing.setdefault(issue.title, issue)
+
     def find(self, row):
         title = _text(row.get("地域課題"))
-        if not title:
-            return None
-        return RegionalIssue.objects.select_related("body").filter(council=self.council, title=title).first()
+        return self._existing.get(title) if title else None
 
     def new_instance(self):
         return RegionalIssue(council=self.council)

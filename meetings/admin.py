@@ -12,6 +12,7 @@ from council.admin_base import (
     ScopedTabularInline,
     wareki,
 )
+from council.import_admin import SpreadsheetAdminMixin
 from council.services import current_fiscal_year
 from council.wareki import fiscal_year_of, format_fiscal_year
 from meetings.models import Attendance, CalendarFeed, GuestAttendance, Handout, Meeting, MeetingItem
@@ -111,7 +112,8 @@ class MeetingAdminForm(forms.ModelForm):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(ScopedAdmin):
+class MeetingAdmin(SpreadsheetAdminMixin, ScopedAdmin):
+    spreadsheet_resource = "meetings"
     form = MeetingAdminForm
     list_display = [
         "body",
