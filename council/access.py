@@ -105,9 +105,48 @@ def for_user(queryset: QuerySet[M], user: AbstractBaseUser | AnonymousUser) -> Q
     return _scope(queryset, user, council_ids_for(user))
 
 
+# model label → lookup from that model to the Body whose kind says "case conference" (個別支援会議).
+# The admin hides these rows from a secretariat user until they have confirmed the council's current
+# confidentiality pledge (privacy app); the pages redirect to the pledge instead.
+CASE_CONFERENCE_PATHS: dict[str, str] = {
+    "council.body": "",
+    "council.bodyname": "body__",
+    "council.bodystatus": "body__",
+    "council.membership": "body__",
+    "council.role": "body__",
+    "meetings.meeting": "body__",
+    "meetings.meetingitem": "meeting__body__",
+    "meetings.attendance": "meeting__body__",
+    "meetings.guestattendance": "meeting__body__",
+    "meetings.handout": "meeting__body__",
+    "meetings.calendarfeed": "body__",
+    "subcommittees.activitypolicy": "body__",
+    "subcommittees.progressreport": "body__",
+    "subcommittees.evaluation": "body__",
+    "subcommittees.evaluationcomment": "evaluation__body__",
+    "subcommittees.evaluationreview": "evaluation__body__",
+    "issues.regionalissue": "body__",
+    "issues.issuemove": "issue__body__",
+    "issues.actionplan": "issue__body__",
+    "issues.actionplanrow": "plan__issue__body__",
+    "reports.reportjob": "body__",
+}
+
+
 def for_admin(queryset: QuerySet[M], user: AbstractBaseUser | AnonymousUser) -> QuerySet[M]:
-    """Rows of the councils whose secretariat the user is: what the admin shows them."""
-    return _scope(queryset, user, secretariat_council_ids(user))
+    """Rows of the councils whose secretariat the user is: what the admin shows them.
+
+    Case-conference rows of a council whose current pledge the user has not confirmed are left out.
+    """
+    scoped = _scope(queryset, user, secretariat_council_ids(user))
+    prefix = CASE_CONFERENCE_PATHS.get(queryset.model._meta.label_lower)
+    if prefix is None or not user.is_authenticated or user.is_superuser:
+        return scoped
+    from privacy.selectors import pledged_council_ids
+
+    return scoped.exclude(
+        Q(**{f"{prefix}kind": BodyKind.CASE_CONFERENCE}) & ~Q(**{f"{prefix}council_id__in": pledged_council_ids(user)})
+    )
 
 
 def council_models() -> list[type[Model]]:

@@ -18,6 +18,7 @@ from council.models import Council
 from council.pages import council_context, selected_fiscal_year
 from council.selectors import body_page, council_tree
 from meetings.models import Handout
+from privacy.views import pledge_gate
 from reports.models import ReportJob
 
 
@@ -52,6 +53,8 @@ def council_home(request: HttpRequest, slug: str) -> HttpResponse:
 def body_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     council = get_council_for_user(request.user, slug)
     body = get_body_for_user(request.user, council, pk)
+    if gate := pledge_gate(request, body):
+        return gate
     fiscal_year = selected_fiscal_year(request)
     context = council_context(
         request, council, fiscal_year=fiscal_year, can_edit=can_edit_body(request.user, body),
@@ -61,7 +64,7 @@ def body_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @login_required
-def protected_file(request: HttpRequest, name: str) -> FileResponse:
+def protected_file(request: HttpRequest, name: str) -> HttpResponse:
     """Serve an uploaded handout or a generated report to the people who may read its body.
 
     A handout follows its meeting's body; a body document (報告書・評価シート) its body; a
@@ -78,6 +81,8 @@ def protected_file(request: HttpRequest, name: str) -> FileResponse:
         body = record.body if record is not None else None
     if record is None or not record.file or (body is not None and not can_read_body(request.user, body)):
         raise Http404
+    if body is not None and (gate := pledge_gate(request, body)):
+        return gate  # a case conference's file: the pledge first (privacy.views)
     content_type = getattr(record, "content_type", "") or mimetypes.guess_type(name)[0] or "application/octet-stream"
     response = FileResponse(record.file.open("rb"), as_attachment=True, content_type=content_type)
     response["X-Content-Type-Options"] = "nosniff"

@@ -1,7 +1,8 @@
 """Reads of regional issues: who may see which issue, the list with its funnel, the page with its history.
 
 Reading follows the bodies (council.access): an issue is readable by whoever reads the body holding
-it or any body it passed through, and by the secretariat and the 福祉課 (reviewer) of its council.
+it or any body it passed through, and by the secretariat and the 福祉課 (reviewer) of its council —
+except an issue a case conference holds, which only the readers of that case conference see.
 Moving it, and editing its action plan, is for the secretariat and the chair of the holding body.
 """
 
@@ -76,6 +77,9 @@ def get_issue_for_user(user: User, council: Council, pk: int, *, write: bool = F
 def can_read_issue(user: User, issue: RegionalIssue) -> bool:
     if not user.is_authenticated or not council_roles(user, issue.council_id) and not user.is_superuser:
         return False
+    if issue.body.kind == BodyKind.CASE_CONFERENCE:
+        # Held by a case conference: only the people of that case conference (docs/decisions.md).
+        return can_read_body(user, issue.body)
     if _reads_whole_council(user, issue.council_id) or can_read_body(user, issue.body):
         return True
     # Bodies the issue passed through: one query, only for those the fast paths did not admit.
@@ -89,9 +93,10 @@ def can_read_issue(user: User, issue: RegionalIssue) -> bool:
 def issues_visible_to(user: User, council: Council) -> QuerySet[RegionalIssue]:
     """The council's issues the user may read (see the module docstring)."""
     issues = RegionalIssue.objects.filter(council=council)
-    if _reads_whole_council(user, council.pk):
-        return issues
     bodies = readable_bodies(user, council)
+    if _reads_whole_council(user, council.pk):
+        # The reviewer too reads every issue, except those a case conference holds (docs/decisions.md).
+        return issues.filter(~Q(body__kind=BodyKind.CASE_CONFERENCE) | Q(body__in=bodies))
     passed = IssueMove.objects.filter(Q(to_body__in=bodies) | Q(from_body__in=bodies)).values("issue_id")
     return issues.filter(Q(body__in=bodies) | Q(pk__in=passed))
 

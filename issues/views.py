@@ -43,6 +43,7 @@ from issues.forms import (
 from issues.models import IssueOrigin, MoveKind, RegionalIssue
 from issues.services import IssueChangedMeanwhile, action_plan_save, issue_move, issue_raise
 from issues.workflow import IssueMoveRefused, allowed_moves
+from privacy.views import pledge_gate
 
 try:  # Being written alongside these pages; until it lands, the raise form shows no similar issues.
     from issues.similarity import similar_issues
@@ -267,6 +268,8 @@ def _render_detail(
 def issue_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     council = get_council_for_user(request.user, slug)
     issue = selectors.get_issue_for_user(request.user, council, pk)
+    if gate := pledge_gate(request, issue.body):
+        return gate
     return _render_detail(request, council, issue)
 
 
@@ -275,6 +278,8 @@ def issue_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def issue_move_view(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     council = get_council_for_user(request.user, slug)
     issue = selectors.get_issue_for_user(request.user, council, pk, write=True)
+    if gate := pledge_gate(request, issue.body):
+        return gate
     form = _move_form(request, issue, data=request.POST)
     if form is None:
         raise PermissionDenied("この地域課題に行える操作はありません。")
@@ -322,6 +327,8 @@ def issue_move_view(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def action_plan_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     council = get_council_for_user(request.user, slug)
     issue = selectors.get_issue_for_user(request.user, council, pk, write=True)
+    if gate := pledge_gate(request, issue.body):
+        return gate
     page = selectors.issue_page(issue=issue)
     data = request.POST if request.method == "POST" else None
     form = ActionPlanForm(data, initial={"target_state": page.plan.target_state if page.plan else ""})

@@ -30,6 +30,7 @@ from meetings.forms import (
     attendee_choices,
 )
 from meetings.models import Attendance, GuestAttendance, Meeting
+from privacy.views import pledge_gate
 
 
 @dataclass
@@ -138,6 +139,8 @@ def _add_service_error(forms: MeetingForms, error: ValidationError) -> None:
 def meeting_create(request: HttpRequest, slug: str, body_pk: int) -> HttpResponse:
     council = get_council_for_user(request.user, slug)
     body = get_body_for_user(request.user, council, body_pk, write=True)
+    if gate := pledge_gate(request, body):
+        return gate
     fiscal_year = selected_fiscal_year(request)
     forms = _meeting_forms(request, body=body, fiscal_year=fiscal_year)
     if request.method == "POST" and forms.is_valid():
@@ -167,6 +170,8 @@ def meeting_create(request: HttpRequest, slug: str, body_pk: int) -> HttpRespons
 def meeting_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     council = get_council_for_user(request.user, slug)
     meeting = get_meeting_for_user(request.user, council, pk, write=True)
+    if gate := pledge_gate(request, meeting.body):
+        return gate
     prefetch_related_objects(
         [meeting],
         "items",
@@ -249,6 +254,8 @@ def _render_detail(
 def meeting_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     council = get_council_for_user(request.user, slug)
     meeting = get_meeting_for_user(request.user, council, pk)
+    if gate := pledge_gate(request, meeting.body):
+        return gate
     return _render_detail(request, council, meeting)
 
 
@@ -257,6 +264,8 @@ def meeting_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def handout_upload(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     council = get_council_for_user(request.user, slug)
     meeting = get_meeting_for_user(request.user, council, pk, write=True)
+    if gate := pledge_gate(request, meeting.body):
+        return gate
     form = HandoutForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -280,6 +289,8 @@ def handout_upload(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def handout_delete(request: HttpRequest, slug: str, pk: int, handout_pk: int) -> HttpResponse:
     council = get_council_for_user(request.user, slug)
     meeting = get_meeting_for_user(request.user, council, pk, write=True)
+    if gate := pledge_gate(request, meeting.body):
+        return gate
     handout = get_object_or_404(meeting.handouts, pk=handout_pk)
     title = handout.title
     services.handout_delete(handout=handout)

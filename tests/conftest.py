@@ -17,6 +17,7 @@ Bodies of ``other_council``: ``other_council_plenary`` → ``other_council_subco
 Users: ``secretariat`` (事務局 of council), ``chair`` (chair of subcommittee), ``other_chair``
 (chair of other_subcommittee), ``member`` (member of subcommittee), ``reviewer`` (福祉課),
 ``outsider`` (事務局 of other_council), ``pref_user`` (事務局 of pref_council), ``superuser``.
+``secretariat`` and ``chair`` have confirmed council's confidentiality pledge (守秘義務, privacy app).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from django.conf import settings
 
 from council.models import BodyKind, CouncilLevel, RoleKind
 from council.services import role_grant
+from privacy.services import pledge_confirm
 from tests.factories import FIRST_FISCAL_YEAR, BodyFactory, CouncilFactory, RegionalIssueFactory, UserFactory
 
 
@@ -133,6 +135,7 @@ def other_council_subcommittee(other_council, other_council_plenary):
 def secretariat(council):
     user = UserFactory(username="secretariat", last_name="事務局", first_name="花子")
     role_grant(user=user, council=council, kind=RoleKind.SECRETARIAT)
+    pledge_confirm(user=user, council=council)  # 守秘義務: confirmed, so case conferences open (tests/privacy)
     return user
 
 
@@ -140,6 +143,7 @@ def secretariat(council):
 def chair(council, subcommittee):
     user = UserFactory(username="chair", last_name="部会長", first_name="一郎")
     role_grant(user=user, council=council, kind=RoleKind.CHAIR, body=subcommittee)
+    pledge_confirm(user=user, council=council)
     return user
 
 

@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 
 from council import demo as demo_builder
 from council.models import Council
+from privacy.services import pledge_confirm
 
 
 @pytest.fixture(scope="module")
@@ -24,7 +25,10 @@ def demo(demo_data, db):
 
 @pytest.fixture
 def demo_secretariat(demo):
-    return get_user_model().objects.get(username="demo-secretariat")
+    user = get_user_model().objects.get(username="demo-secretariat")
+    # 守秘義務: confirmed, so the admin shows the case conferences' records too (privacy app).
+    pledge_confirm(user=user, council=demo)
+    return user
 
 
 @pytest.fixture

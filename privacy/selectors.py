@@ -1,0 +1,91 @@
+"""Reads of the pledge: has this user confirmed the council's current text, and who has not."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from django.db.models import OuterRef, Subquery
+
+from council.models import Body, Council, Role
+from privacy.models import Pledge, PledgeConfirmation
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+_CACHE_ATTR = "_kyogikai_pledged"
+
+
+def current_pledge(council: Council) -> Pledge | None:
+    return Pledge.objects.filter(council=council).order_by("-version").first()
+
+
+def pledged_council_ids(user: AbstractBaseUser | AnonymousUser) -> set[int]:
+    """Councils whose *current* pledge version the user has confirmed (one query per user object)."""
+    if not user.is_authenticated:
+        return set()
+    cached = getattr(user, _CACHE_ATTR, None)
+    if cached is None:
+        latest = (
+            Pledge.objects.filter(council=OuterRef("pledge__council")).order_by("-version").values("pk")[:1]
+        )
+        cached = set(
+            PledgeConfirmation.objects.filter(user=user, pledge=Subquery(latest)).values_list(
+                "pledge__council_id", flat=True
+            )
+        )
+        setattr(user, _CACHE_ATTR, cached)
+    return cached
+
+
+def forget_pledges(user: AbstractBaseUser | AnonymousUser) -> None:
+    if hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)
+
+
+def has_confirmed_pledge(user: AbstractBaseUser | AnonymousUser, council_id: int) -> bool:
+    """Superusers operate the site and hold no council role: the pledge is asked of council users."""
+    if user.is_authenticated and user.is_superuser:
+        return True
+    return council_id in pledged_council_ids(user)
+
+
+def pledge_required(user: AbstractBaseUser | AnonymousUser, body: Body) -> bool:
+    """True when ``body`` is a case conference and the user has not confirmed its council's pledge.
+
+    Callers first check that the user may read the body at all (others get 404, not the pledge).
+    """
+    return body.is_case_conference and not has_confirmed_pledge(user, body.council_id)
+
+
+@dataclass
+class PledgeStatusRow:
+    user: object
+    roles: list[Role] = field(default_factory=list)
+    current: PledgeConfirmation | None = None  # confirmation of the current version
+    latest: PledgeConfirmation | None = None  # the latest confirmation of any version
+
+
+def pledge_status(*, council: Council) -> tuple[Pledge | None, list[PledgeStatusRow]]:
+    """Everyone with a role in the council, their roles and their confirmations (three queries)."""
+    pledge = current_pledge(council)
+    rows: dict[int, PledgeStatusRow] = {}
+    roles = (
+        Role.objects.filter(council=council)
+        .select_related("user", "body")
+        .order_by("user__last_name", "user__first_name", "user__username", "kind", "body__sort_order")
+    )
+    for role in roles:
+        rows.setdefault(role.user_id, PledgeStatusRow(user=role.user)).roles.append(role)
+    confirmations = (
+        PledgeConfirmation.objects.filter(pledge__council=council, user_id__in=rows.keys())
+        .select_related("pledge")
+        .order_by("confirmed_at", "id")
+    )
+    for confirmation in confirmations:
+        row = rows[confirmation.user_id]
+        row.latest = confirmation
+        if pledge is not None and confirmation.pledge_id == pledge.pk:
+            row.current = confirmation
+    ordered = sorted(rows.values(), key=lambda r: (r.current is not None,))  # 未確認 first
+    return pledge, ordered
