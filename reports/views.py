@@ -24,6 +24,7 @@ from council.pages import council_context, selected_fiscal_year
 from council.services import current_fiscal_year
 from council.wareki import format_fiscal_year
 from meetings.forms import fiscal_year_choices
+from privacy.views import pledge_gate
 from reports.models import BODY_DOCUMENTS, DocumentKind, JobStatus, ReportJob
 from reports.rendering import DocumentRequestError, check_request, render_html
 from reports.services import ReportRetryRefused, report_request, report_retry
@@ -96,7 +97,12 @@ def report_list(request: HttpRequest, slug: str) -> HttpResponse:
     page = Paginator(
         _jobs(request.user, council).select_related("body", "requested_by").order_by("-created_at", "-id"), PAGE_SIZE
     ).get_page(request.GET.get("page"))
-    context = council_context(request, council, fiscal_year=fiscal_year, form=form, page=page)
+    context = council_context(
+        request, council, fiscal_year=fiscal_year, form=form, page=page,
+        # The spreadsheet export (council.import_views.export) is the secretariat's: nobody else
+        # is shown a link that would answer 403.
+        can_export=is_secretariat_of(request.user, council.pk),
+    )
     return render(request, "reports/pages/report_list.html", context, status=400 if form.errors else 200)
 
 
@@ -116,6 +122,8 @@ def _status_payload(council: Council, job: ReportJob) -> dict:
 @require_safe
 def report_job(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     council, job = _job_for_user(request, slug, pk)
+    if job.body and (gate := pledge_gate(request, job.body)):
+        return gate
     context = council_context(
         request, council, job=job, pending=job.status in PENDING,
         can_retry=job.status == JobStatus.FAILED and may_request(request.user, council, job.kind, job.body),
@@ -163,6 +171,8 @@ def report_preview(request: HttpRequest, slug: str, kind: str, year: int) -> Htt
         body = readable_bodies(request.user, council).filter(pk=int(raw_body)).first()
         if body is None:
             raise Http404
+        if gate := pledge_gate(request, body):
+            return gate
     try:
         html = render_html(kind, council=council, fiscal_year=year, body=body)
     except DocumentRequestError as error:

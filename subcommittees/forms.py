@@ -156,3 +156,48 @@ class BaseCommentFormSet(forms.BaseFormSet):
 
 
 CommentFormSet = forms.formset_factory(CommentForm, formset=BaseCommentFormSet, extra=3, max_num=100, absolute_max=200)
+
+
+REVIEW_COMMENT_MAX = 2000
+RETURN_NEEDS_COMMENT = "差し戻すときは、直してほしい点をコメントに書いてください。"
+
+
+class ReviewCommentForm(forms.Form):
+    """The comment sent with a review step (提出・差戻し・承認): kept as typed when a step is refused."""
+
+    comment = forms.CharField(
+        label="コメント", required=False, max_length=REVIEW_COMMENT_MAX, strip=True,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["comment"].error_messages["max_length"] = (
+            f"コメントは{REVIEW_COMMENT_MAX}文字以内で書いてください（今は%(show_value)d文字です）。"
+        )
+
+
+class SubmitForm(ReviewCommentForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["comment"].label = "ひとこと（任意）"
+        self.fields["comment"].widget.attrs["rows"] = 2
+
+
+class ReviewDecisionForm(ReviewCommentForm):
+    ACTIONS = [("approve", "承認する"), ("return", "差し戻す")]
+
+    action = forms.ChoiceField(choices=ACTIONS, error_messages={
+        "required": "「差し戻す」か「承認する」を選んでください。",
+        "invalid_choice": "「差し戻す」か「承認する」を選んでください。",
+    })
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["comment"].label = "コメント（差し戻すときは必須）"
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("action") == "return" and "comment" in cleaned and not cleaned["comment"]:
+            self.add_error("comment", RETURN_NEEDS_COMMENT)
+        return cleaned

@@ -161,6 +161,12 @@ class EvaluationReview(models.Model):
     by_name = models.CharField("実施者名", max_length=150)
     at = models.DateTimeField("日時", default=timezone.now)
     comment = models.TextField("コメント", blank=True)
+    # The approval's own PDF, the frozen record of what was approved: set by evaluation_approve,
+    # never for the other steps. SET_NULL: deleting a job must not erase the review history.
+    report_job = models.ForeignKey(
+        "reports.ReportJob", verbose_name="承認した版のPDF", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="approvals",
+    )
 
     class Meta:
         verbose_name = "評価シートの確認記録"

@@ -11,13 +11,14 @@ from council.access import council_roles, readable_bodies
 from council.models import Body, Council, Person, RoleKind
 from council.selectors import body_members
 from council.wareki import format_fiscal_year
-from reports.models import DocumentKind, ReportJob
+from reports.models import ReportJob
 from subcommittees.models import (
     ActivityPolicy,
     Evaluation,
     EvaluationComment,
     EvaluationReview,
     EvaluationStatus,
+    ProgressReport,
 )
 
 
@@ -37,15 +38,24 @@ def member_people(*, body: Body, fiscal_year: int) -> list[Person]:
 
 
 def evaluation_for_page(*, body: Body, fiscal_year: int) -> Evaluation | None:
-    """The sheet with its comments (and their people) and its review history: three queries."""
+    """The sheet with its comments (and their people) and its review history: three queries.
+
+    Each review comes with its approval's PDF job (``report_job``), so ``approved_versions`` reads
+    nothing more.
+    """
     return (
         Evaluation.objects.filter(body=body, fiscal_year=fiscal_year)
         .prefetch_related(
             Prefetch("comments", EvaluationComment.objects.select_related("person").order_by("position", "id")),
-            Prefetch("reviews", EvaluationReview.objects.order_by("at", "id")),
+            Prefetch("reviews", reviews_with_jobs()),
         )
         .first()
     )
+
+
+def reviews_with_jobs() -> QuerySet[EvaluationReview]:
+    """Review steps in order, each with the PDF its approval made (for ``Prefetch("reviews", ...)``)."""
+    return EvaluationReview.objects.select_related("report_job").order_by("at", "id")
 
 
 @dataclass(frozen=True)
@@ -55,24 +65,16 @@ class ApprovedVersion:
 
 
 def approved_versions(*, evaluation: Evaluation) -> list[ApprovedVersion]:
-    """Each approval with the PDF made of it (one query for the jobs; reviews are prefetched).
+    """Each approval with the PDF made of it, oldest first.
 
-    ``evaluation_approve`` asks for the PDF in the approval's transaction, so the job of an
-    approval is the body's latest evaluation job of that 年度 created no later than the approval.
+    The link is exact: ``evaluation_approve`` stores the job on the approval's review row. Reads
+    ``evaluation.reviews.all()``; prefetch it with ``reviews_with_jobs()`` to make this query-free.
     """
-    approvals = [r for r in evaluation.reviews.all() if r.to_status == EvaluationStatus.APPROVED]
-    if not approvals:
-        return []
-    jobs = list(
-        ReportJob.objects.filter(
-            body_id=evaluation.body_id, kind=DocumentKind.EVALUATION, fiscal_year=evaluation.fiscal_year
-        ).order_by("-created_at", "-id")
-    )
-    versions = []
-    for review in approvals:
-        job = next((j for j in jobs if j.created_at <= review.at), None)
-        versions.append(ApprovedVersion(review=review, job=job))
-    return versions
+    return [
+        ApprovedVersion(review=review, job=review.report_job)
+        for review in evaluation.reviews.all()
+        if review.to_status == EvaluationStatus.APPROVED
+    ]
 
 
 def reviews_awaiting(*, user: AbstractBaseUser | AnonymousUser, council: Council) -> QuerySet[Evaluation]:
@@ -84,6 +86,15 @@ def reviews_awaiting(*, user: AbstractBaseUser | AnonymousUser, council: Council
         .select_related("body")
         .order_by("fiscal_year", "body__sort_order", "body__pk")
     )
+
+
+def policy_of_year(*, body: Body, fiscal_year: int) -> str:
+    """The policy the body set for the 年度: its 活動方針, else its report's 取組方針 (two queries at most)."""
+    policy = ActivityPolicy.objects.filter(body=body, fiscal_year=fiscal_year).values_list("policy", flat=True).first()
+    if policy and policy.strip():
+        return policy
+    report = ProgressReport.objects.filter(body=body, fiscal_year=fiscal_year).values_list("policy", flat=True).first()
+    return report or ""
 
 
 def policy_history_draft(*, body: Body, fiscal_year: int) -> str:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Model
+from django.db.models import Model, Prefetch
 from django.utils import timezone
 
 from council.models import Body, Person
@@ -27,7 +27,7 @@ from subcommittees.models import (
     NextYearDecision,
     ProgressReport,
 )
-from subcommittees.selectors import approved_versions
+from subcommittees.selectors import approved_versions, reviews_with_jobs
 
 # ``loaded_version`` of a form opened while the document did not exist yet.
 NEW_VERSION = "new"
@@ -231,10 +231,8 @@ def evaluation_approve(
     job = report_request(
         user=by, council=body.council, kind=DocumentKind.EVALUATION, fiscal_year=locked.fiscal_year, body=body
     )
-    # Stamped after the job exists: an approval's PDF is the latest job made no later than it
-    # (subcommittees.selectors.approved_versions).
-    review.at = timezone.now()
-    review.save(update_fields=["at"])
+    review.report_job = job
+    review.save(update_fields=["report_job"])
     return review, job
 
 
@@ -245,7 +243,7 @@ def evaluation_reopen(*, evaluation: Evaluation, by: AbstractBaseUser) -> Evalua
     Refused while the approved PDF is still being made: the worker renders the sheet as it is
     when it runs, so editing before then would put the new version into the approved file.
     """
-    fresh = Evaluation.objects.prefetch_related("reviews").get(pk=evaluation.pk)
+    fresh = Evaluation.objects.prefetch_related(Prefetch("reviews", reviews_with_jobs())).get(pk=evaluation.pk)
     versions = approved_versions(evaluation=fresh)
     if versions and versions[-1].job is not None and versions[-1].job.status in (JobStatus.QUEUED, JobStatus.RUNNING):
         raise EvaluationTransitionRefused("承認済みの版のPDFを作成中です。作成が終わってから、もう一度お試しください。")

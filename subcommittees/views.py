@@ -23,11 +23,19 @@ from council.access import (
 from council.models import Body, Council
 from council.pages import council_context
 from council.services import current_fiscal_year
+from privacy.views import pledge_gate
 from reports.models import DocumentKind
 from reports.selectors import body_document_context
 from subcommittees import selectors, services
-from subcommittees.forms import ActivityPolicyForm, CommentFormSet, EvaluationForm, ProgressReportForm
-from subcommittees.models import ActivityPolicy, Evaluation, ProgressReport
+from subcommittees.forms import (
+    ActivityPolicyForm,
+    CommentFormSet,
+    EvaluationForm,
+    ProgressReportForm,
+    ReviewDecisionForm,
+    SubmitForm,
+)
+from subcommittees.models import ActivityPolicy, Evaluation, EvaluationStatus, ProgressReport
 
 
 def _check_year(year: int) -> int:
@@ -57,6 +65,8 @@ def _derived(body: Body, fiscal_year: int):
 @require_http_methods(["GET", "POST"])
 def progress_report_edit(request: HttpRequest, slug: str, body_pk: int, year: int) -> HttpResponse:
     council, body, fiscal_year = _page(request, slug, body_pk, year)
+    if gate := pledge_gate(request, body):
+        return gate
     report = ProgressReport.objects.filter(body=body, fiscal_year=fiscal_year).first()
     form = ProgressReportForm(request.POST or None, instance=report)
     if request.method == "POST" and form.is_valid():
@@ -82,6 +92,8 @@ def progress_report_edit(request: HttpRequest, slug: str, body_pk: int, year: in
 def policy_edit(request: HttpRequest, slug: str, body_pk: int, year: int) -> HttpResponse:
     """The 次年度 活動方針 made in ``year``: the policy row of ``year + 1`` (as in the PDF)."""
     council, body, fiscal_year = _page(request, slug, body_pk, year)
+    if gate := pledge_gate(request, body):
+        return gate
     policy_year = fiscal_year + 1
     policy = ActivityPolicy.objects.filter(body=body, fiscal_year=policy_year).first()
     initial = {}
@@ -116,47 +128,71 @@ def _evaluation_context(request: HttpRequest, council: Council, body: Body, fisc
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def evaluation_edit(request: HttpRequest, slug: str, body_pk: int, year: int) -> HttpResponse:
-    council, body, fiscal_year = _page(request, slug, body_pk, year)
-    evaluation = selectors.evaluation_for_page(body=body, fiscal_year=fiscal_year)
+def _evaluation_forms(data, evaluation: Evaluation | None, body: Body, fiscal_year: int):
     people = selectors.member_people(body=body, fiscal_year=fiscal_year)
     if evaluation is not None:
         # A past member who commented stays choosable on their comment.
         known = {p.pk for p in people}
         people += [c.person for c in evaluation.comments.all() if c.person_id and c.person_id not in known]
-    editable = evaluation is None or evaluation.status in services.EDITABLE_STATUSES
-    data = request.POST if request.method == "POST" else None
-    form = EvaluationForm(data, instance=evaluation)
+    initial = {}
+    if evaluation is None:
+        # A new sheet starts from the year's 活動方針 (or the report's 取組方針): not typed twice.
+        initial["policy"] = selectors.policy_of_year(body=body, fiscal_year=fiscal_year)
+    form = EvaluationForm(data, instance=evaluation, initial=initial)
     comments = CommentFormSet(
         data, prefix="comments", people=people,
         initial=[{"person": c.person_id, "text": c.text} for c in evaluation.comments.all()] if evaluation else [],
     )
+    return form, comments
+
+
+def _render_evaluation(request, council, body, fiscal_year, evaluation, *, form, comments, editable, submit_form=None):
+    has_errors = bool(form.errors or comments.total_error_count())
+    submit_errors = bool(submit_form is not None and submit_form.errors)
+    context = _evaluation_context(
+        request, council, body, fiscal_year, evaluation, form=form, comments=comments, editable=editable,
+        has_errors=has_errors, submit_form=submit_form or SubmitForm(), submit_errors=submit_errors,
+    )
+    status = 400 if has_errors or submit_errors else 200
+    return render(request, "subcommittees/evaluation_form.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def evaluation_edit(request: HttpRequest, slug: str, body_pk: int, year: int) -> HttpResponse:
+    council, body, fiscal_year = _page(request, slug, body_pk, year)
+    if gate := pledge_gate(request, body):
+        return gate
+    evaluation = selectors.evaluation_for_page(body=body, fiscal_year=fiscal_year)
+    editable = evaluation is None or evaluation.status in services.EDITABLE_STATUSES
+    data = request.POST if request.method == "POST" else None
+    form, comments = _evaluation_forms(data, evaluation, body, fiscal_year)
+    if request.method == "POST" and not editable:
+        # Submitted or approved since the page was opened: refuse, but show what was typed (not
+        # disabled: a disabled field shows the stored value) so it can be copied into a new version.
+        form.is_valid()
+        comments.is_valid()
+        form.add_error(
+            None,
+            f"この振り返り・評価シートは「{evaluation.get_status_display()}」のため変更できません。"
+            "入力した内容は保存されていませんが、下に残っています。",
+        )
+        return _render_evaluation(request, council, body, fiscal_year, evaluation, form=form, comments=comments, editable=False)
     if not editable:
         form.disable()
         comments.disable()
-    if request.method == "POST":
-        if not editable:
-            messages.error(request, f"この振り返り・評価シートは「{evaluation.get_status_display()}」のため変更できません。")
+    if request.method == "POST" and all([form.is_valid(), comments.is_valid()]):
+        try:
+            services.evaluation_save(
+                body=body, fiscal_year=fiscal_year, loaded_version=form.cleaned_data["loaded_version"],
+                comments=comments.comments(), **form.document_fields,
+            )
+        except ValidationError as error:
+            _stale_refused(form, Evaluation, body=body, fiscal_year=fiscal_year, error=error)
+        else:
+            messages.success(request, "振り返り・評価シートを保存しました。")
             return redirect("evaluation_edit", council.slug, body.pk, fiscal_year)
-        if all([form.is_valid(), comments.is_valid()]):
-            try:
-                services.evaluation_save(
-                    body=body, fiscal_year=fiscal_year, loaded_version=form.cleaned_data["loaded_version"],
-                    comments=comments.comments(), **form.document_fields,
-                )
-            except ValidationError as error:
-                _stale_refused(form, Evaluation, body=body, fiscal_year=fiscal_year, error=error)
-            else:
-                messages.success(request, "振り返り・評価シートを保存しました。")
-                return redirect("evaluation_edit", council.slug, body.pk, fiscal_year)
-    has_errors = bool(form.errors or comments.total_error_count())
-    context = _evaluation_context(
-        request, council, body, fiscal_year, evaluation, form=form, comments=comments, editable=editable,
-        has_errors=has_errors,
-    )
-    return render(request, "subcommittees/evaluation_form.html", context, status=400 if has_errors else 200)
+    return _render_evaluation(request, council, body, fiscal_year, evaluation, form=form, comments=comments, editable=editable)
 
 
 def _evaluation_or_404(body: Body, fiscal_year: int) -> Evaluation:
@@ -170,20 +206,37 @@ def _evaluation_or_404(body: Body, fiscal_year: int) -> Evaluation:
 @require_POST
 def evaluation_submit(request: HttpRequest, slug: str, body_pk: int, year: int) -> HttpResponse:
     council, body, fiscal_year = _page(request, slug, body_pk, year)
+    if gate := pledge_gate(request, body):
+        return gate
     evaluation = _evaluation_or_404(body, fiscal_year)
-    try:
-        services.evaluation_submit(evaluation=evaluation, by=request.user, comment=request.POST.get("comment", ""))
-    except services.EvaluationTransitionRefused as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, "振り返り・評価シートを提出しました。福祉課の確認をお待ちください。")
-    return redirect("evaluation_edit", council.slug, body.pk, fiscal_year)
+    submit_form = SubmitForm(request.POST)
+    if submit_form.is_valid():
+        try:
+            services.evaluation_submit(evaluation=evaluation, by=request.user, comment=submit_form.cleaned_data["comment"])
+        except services.EvaluationTransitionRefused as error:
+            submit_form.add_error(None, str(error))
+        else:
+            messages.success(request, "振り返り・評価シートを提出しました。福祉課の確認をお待ちください。")
+            return redirect("evaluation_edit", council.slug, body.pk, fiscal_year)
+    # Refused: the page again, with the reason and the typed comment.
+    evaluation = selectors.evaluation_for_page(body=body, fiscal_year=fiscal_year)
+    editable = evaluation.status in services.EDITABLE_STATUSES
+    form, comments = _evaluation_forms(None, evaluation, body, fiscal_year)
+    if not editable:
+        form.disable()
+        comments.disable()
+    return _render_evaluation(
+        request, council, body, fiscal_year, evaluation, form=form, comments=comments, editable=editable,
+        submit_form=submit_form,
+    )
 
 
 @login_required
 @require_POST
 def evaluation_reopen(request: HttpRequest, slug: str, body_pk: int, year: int) -> HttpResponse:
     council, body, fiscal_year = _page(request, slug, body_pk, year)
+    if gate := pledge_gate(request, body):
+        return gate
     evaluation = _evaluation_or_404(body, fiscal_year)
     try:
         services.evaluation_reopen(evaluation=evaluation, by=request.user)
@@ -224,19 +277,26 @@ def _reviewed_evaluation(request: HttpRequest, council: Council, pk: int) -> Eva
     return evaluation
 
 
+def _render_review(request: HttpRequest, council: Council, evaluation: Evaluation, decide_form: ReviewDecisionForm | None = None):
+    body = evaluation.body
+    evaluation = selectors.evaluation_for_page(body=body, fiscal_year=evaluation.fiscal_year)
+    is_reviewer = selectors.is_reviewer_of(request.user, council.pk)
+    refused = decide_form is not None and bool(decide_form.errors)
+    context = _evaluation_context(
+        request, council, body, evaluation.fiscal_year, evaluation,
+        is_reviewer=is_reviewer, can_edit=can_edit_body(request.user, body),
+        decide_form=decide_form or ReviewDecisionForm(),
+        # A refused decision keeps its form on the page, even if the sheet has moved on meanwhile.
+        show_decide=is_reviewer and (evaluation.status == EvaluationStatus.SUBMITTED or refused),
+    )
+    return render(request, "subcommittees/review_detail.html", context, status=400 if refused else 200)
+
+
 @login_required
 @require_safe
 def review_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     council = _review_council(request, slug)
-    evaluation = _reviewed_evaluation(request, council, pk)
-    body = evaluation.body
-    evaluation = selectors.evaluation_for_page(body=body, fiscal_year=evaluation.fiscal_year)
-    context = _evaluation_context(
-        request, council, body, evaluation.fiscal_year, evaluation,
-        is_reviewer=selectors.is_reviewer_of(request.user, council.pk),
-        can_edit=can_edit_body(request.user, body),
-    )
-    return render(request, "subcommittees/review_detail.html", context)
+    return _render_review(request, council, _reviewed_evaluation(request, council, pk))
 
 
 @login_required
@@ -246,18 +306,18 @@ def review_decide(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     evaluation = _reviewed_evaluation(request, council, pk)
     if not selectors.is_reviewer_of(request.user, council.pk):
         raise PermissionDenied("差戻し・承認ができるのは福祉課（確認担当）の方だけです。")
-    action = request.POST.get("action")
-    comment = request.POST.get("comment", "")
-    try:
-        if action == "return":
-            services.evaluation_return(evaluation=evaluation, by=request.user, comment=comment)
-            messages.success(request, "振り返り・評価シートを差し戻しました。")
-        elif action == "approve":
-            services.evaluation_approve(evaluation=evaluation, by=request.user, comment=comment)
-            messages.success(request, "振り返り・評価シートを承認しました。承認済みの版のPDFを作成しています。")
+    form = ReviewDecisionForm(request.POST)
+    if form.is_valid():
+        action, comment = form.cleaned_data["action"], form.cleaned_data["comment"]
+        try:
+            if action == "return":
+                services.evaluation_return(evaluation=evaluation, by=request.user, comment=comment)
+                messages.success(request, "振り返り・評価シートを差し戻しました。")
+            else:
+                services.evaluation_approve(evaluation=evaluation, by=request.user, comment=comment)
+                messages.success(request, "振り返り・評価シートを承認しました。承認済みの版のPDFを作成しています。")
+        except services.EvaluationTransitionRefused as error:
+            form.add_error(None, str(error))
         else:
-            messages.error(request, "「差し戻す」か「承認する」を選んでください。")
-    except services.EvaluationTransitionRefused as error:
-        messages.error(request, str(error))
-    return redirect("review_detail", council.slug, evaluation.pk)
-
+            return redirect("review_detail", council.slug, evaluation.pk)
+    return _render_review(request, council, evaluation, form)

@@ -125,3 +125,54 @@ def test_illegal_transition_shows_a_message(client, council, subcommittee, evalu
     response = post(client, "evaluation_reopen", council, subcommittee.pk, FY)
     page = client.get(response["Location"]).content.decode()
     assert "修正版を作れるのは、承認済のシートだけです。" in page
+
+
+def test_each_approval_links_its_own_pdf(client, council, subcommittee, evaluation, chair, reviewer,
+                                         django_capture_on_commit_callbacks, django_assert_num_queries):
+    from subcommittees.selectors import approved_versions, evaluation_for_page
+    from subcommittees.services import evaluation_approve, evaluation_reopen
+
+    jobs = []
+    for policy in ("第一版の方針", "第二版の方針"):
+        evaluation_save(body=subcommittee, fiscal_year=FY, comments=[], policy=policy)
+        evaluation_submit(evaluation=evaluation, by=chair)
+        with django_capture_on_commit_callbacks(execute=True):
+            review, job = evaluation_approve(evaluation=evaluation, by=reviewer)
+        assert review.report_job_id == job.pk
+        jobs.append(job)
+        # A job for the same body and 年度 made later (someone previewing a draft) must not be
+        # mistaken for the approval's PDF.
+        evaluation_reopen(evaluation=evaluation, by=chair)
+        ReportJob.objects.create(council=council, body=subcommittee, kind="evaluation", fiscal_year=FY,
+                                 status=JobStatus.FAILED)
+    for job in jobs:
+        job.refresh_from_db()
+    assert jobs[0].pk != jobs[1].pk and jobs[0].file.name != jobs[1].file.name
+
+    page_evaluation = evaluation_for_page(body=subcommittee, fiscal_year=FY)
+    with django_assert_num_queries(0):
+        versions = approved_versions(evaluation=page_evaluation)
+    assert [v.job.pk for v in versions] == [j.pk for j in jobs]
+    assert [v.job.status for v in versions] == [JobStatus.DONE, JobStatus.DONE]
+
+    client.force_login(chair)
+    page = client.get(edit_url(council, subcommittee)).content.decode()
+    assert jobs[0].file.url in page and jobs[1].file.url in page
+
+
+def test_migration_links_approvals_made_before_the_link(council, subcommittee, evaluation, chair, reviewer):
+    import importlib
+
+    from django.apps import apps
+
+    from subcommittees.services import evaluation_approve
+
+    migration = importlib.import_module("subcommittees.migrations.0002_review_report_job")
+    evaluation_submit(evaluation=evaluation, by=chair)
+    review, job = evaluation_approve(evaluation=evaluation, by=reviewer)
+    review.report_job = None
+    review.save(update_fields=["report_job"])
+    ReportJob.objects.filter(pk=job.pk).update(created_at=review.at)  # made in the approval's transaction
+    migration.link_earlier_approvals(apps, None)
+    review.refresh_from_db()
+    assert review.report_job_id == job.pk
