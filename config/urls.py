@@ -12,6 +12,7 @@ admin.site.site_url = "/"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("", include("accounts.urls")),  # 2段階認証 (before django.contrib.auth's accounts/ pages)
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("council.urls")),
     path("", include("meetings.urls")),
@@ -20,5 +21,7 @@ urlpatterns = [
     path("", include("council.import_urls")),
     path("", include("subcommittees.urls")),
     path("", include("reports.urls")),
+    path("", include("privacy.urls")),
+    path("", include("audit.urls")),
     path("files/<path:name>", protected_file, name="protected_file"),
 ]

@@ -45,6 +45,12 @@ class Council(models.Model):
         related_name="children",
         help_text="地域課題を報告する先（都道府県協議会など）です。",
     )
+    require_two_factor = models.BooleanField(
+        "事務局・福祉課の2段階認証を必須にする",
+        default=False,
+        help_text="オンにすると、この協議会の事務局と福祉課（評価担当）の方は、パスワードに加えて"
+        "認証アプリの6桁のコードを入力しないとログインできません（次回のログインから）。",
+    )
 
     class Meta:
         verbose_name = "協議会"

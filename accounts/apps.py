@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    name = "accounts"
+    verbose_name = "ログインと2段階認証"
+
+    def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
+        from accounts.two_factor import remember_second_factor_due
+
+        user_logged_in.connect(remember_second_factor_due, dispatch_uid="accounts.second_factor_due")

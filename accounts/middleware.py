@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from csp.middleware import CSPMiddleware
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect
+from django.urls import Resolver404, resolve
+from django.utils.http import urlencode
+
+from accounts.two_factor import SESSION_KEY, SETUP
+
+ADMIN_PREFIX = "/admin/"
+
+# Pages a user between password and code may still open: the two steps themselves, signing out,
+# and the calendar feeds (which authenticate by their token, not by the session).
+ALLOWED_URL_NAMES = frozenset({"logout", "login", "ical_feed"})
+
+
+class SecondFactorMiddleware:
+    """Until the code is entered, every page (the admin included) leads to the setup or code page.
+
+    Goes after ``django_otp.middleware.OTPMiddleware``. Costs nothing for users who owe no second
+    factor: the decision was written into the session at sign-in (``accounts.two_factor``).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        due = request.session.get(SESSION_KEY) if hasattr(request, "session") else None
+        if due and request.user.is_authenticated and not request.user.is_verified():
+            try:
+                name = resolve(request.path_info).url_name
+            except Resolver404:
+                name = None
+            target = "two_factor_setup" if due == SETUP else "two_factor_verify"
+            if name not in ALLOWED_URL_NAMES and name != target:
+                url = redirect(target).url
+                if request.method == "GET":
+                    url += "?" + urlencode({"next": request.get_full_path()})
+                return redirect(url)
+        return self.get_response(request)
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp's middleware, plus inline styles on the admin's pages only.
+
+    Our pages allow styles from our own files only. The admin's select2 autocomplete widgets (and
+    django-import-export's pages) write ``style=""`` attributes that the browser would refuse, so
+    under /admin/ — and nowhere else — style-src also allows 'unsafe-inline'. Scripts stay strict
+    everywhere.
+    """
+
+    def get_policy_parts(self, request: HttpRequest, response: HttpResponseBase, report_only: bool = False):
+        parts = super().get_policy_parts(request, response, report_only)
+        if request.path_info.startswith(ADMIN_PREFIX) and not report_only:
+            update = dict(parts.update or {})
+            update["style-src"] = [*update.get("style-src", []), "'unsafe-inline'"]
+            parts.update = update
+        return parts

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from accounts import views
+
+urlpatterns = [
+    path("accounts/two-factor/", views.two_factor_settings, name="two_factor_settings"),
+    path("accounts/two-factor/setup/", views.two_factor_setup, name="two_factor_setup"),
+    path("accounts/two-factor/verify/", views.two_factor_verify, name="two_factor_verify"),
+    path("accounts/two-factor/disable/", views.two_factor_disable, name="two_factor_disable"),
+]

@@ -1,0 +1,7 @@
+from django.urls import path
+
+from audit import views
+
+urlpatterns = [
+    path("c/<slug:slug>/audit/", views.audit_search, name="audit_search"),
+]
