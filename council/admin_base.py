@@ -13,6 +13,7 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin import widgets
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
@@ -32,6 +33,23 @@ def scope_for_admin(queryset, request):
     return queryset
 
 
+class TolerantAutocompleteSelect(widgets.AutocompleteSelect):
+    """Django's autocomplete widget, minus a server error: re-rendering a form whose posted value is
+    not a key at all (a tampered request: ``organization=<script>``) made ``optgroups`` look it up
+    and fail. Such a value now just selects nothing; the field itself reports it as invalid."""
+
+    def optgroups(self, name, value, attr=None):
+        field = self.field.remote_field.model._meta.get_field(self.field.remote_field.field_name)
+        valid = []
+        for v in value:
+            try:
+                field.to_python(v)
+            except ValidationError:
+                continue
+            valid.append(v)
+        return super().optgroups(name, valid, attr)
+
+
 class CouncilScopedAdminMixin:
     """Scope the change list, the objects reachable by URL and every choice list to the user's
     councils. Used by every ModelAdmin and inline of our apps. Date fields accept 和暦."""
@@ -44,6 +62,8 @@ class CouncilScopedAdminMixin:
         return scope_for_admin(super().get_queryset(request), request)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = TolerantAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using"))
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
         if field is not None and hasattr(field, "queryset"):
             field.queryset = scope_for_admin(field.queryset, request)

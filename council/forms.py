@@ -6,7 +6,7 @@ import datetime as dt
 
 from django import forms
 
-from council.wareki import WarekiParseError, parse_wareki
+from council.wareki import WarekiParseError, check_date_range, parse_wareki
 
 
 class WarekiDateField(forms.DateField):
@@ -24,12 +24,15 @@ class WarekiDateField(forms.DateField):
         if isinstance(value, dt.date):
             return value
         try:
-            return super().to_python(value)
+            # Django's formats read 1000-01-01 too: keep to the dates 和暦 can show.
+            return check_date_range(super().to_python(value), str(value))
         except forms.ValidationError:
             try:
                 return parse_wareki(str(value))
             except WarekiParseError as error:
                 raise forms.ValidationError(str(error), code="invalid") from None
+        except WarekiParseError as error:
+            raise forms.ValidationError(str(error), code="invalid") from None
 
 
 class OrderedRowsFormSet(forms.BaseFormSet):

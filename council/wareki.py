@@ -17,6 +17,8 @@ Conventions:
   Gregorian), the conventional cut-off. Dates before Meiji 6 (1873) were written
   in the lunisolar calendar; we treat every date as proleptic Gregorian, which
   is irrelevant for council records.
+* Parsing accepts dates from 明治2年4月1日 (the first fiscal year with an era name) to
+  令和99年12月31日 (``FIRST_DATE``/``LAST_DATE``): what the pages can print and read back.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ __all__ = [
     "ERAS",
     "Era",
     "WarekiParseError",
+    "check_date_range",
     "era_of",
     "fiscal_year_bounds",
     "fiscal_year_of",
@@ -219,6 +222,23 @@ def _era_range(era: Era) -> str:
     return f"{era.name}は{start}から{end}までです。"
 
 
+# The dates the app can both show and read back: from the first fiscal year with an era name
+# (明治2年度, FY1869) to 令和99年 (parse_wareki reads era years of one or two digits). A calendar
+# accepts 1000-01-01 or 9999-12-31, but the pages could not print them in 和暦 (a server error).
+FIRST_DATE = date(1869, 4, 1)
+LAST_DATE = date(ERAS[-1].gregorian_year(99), 12, 31)
+
+
+def check_date_range(d: date, text: str | None = None) -> date:
+    """``d`` itself, or WarekiParseError (quoting ``text``) when 和暦 cannot show it."""
+    if not FIRST_DATE <= d <= LAST_DATE:
+        raise _date_error(
+            d.isoformat() if text is None else text,
+            f"{format_wareki(FIRST_DATE)}から{format_wareki(LAST_DATE)}までの日付で入力してください。",
+        )
+    return d
+
+
 def parse_wareki(text: str) -> date:
     """Read a date written in 和暦 or 西暦; see the module docstring for what is accepted."""
     normalised = _normalise(text)
@@ -238,9 +258,10 @@ def parse_wareki(text: str) -> date:
         if len(year_text) != 4:
             raise _date_error(text, "西暦は4桁で入力してください。")
         try:
-            return date(int(year_text), month, day)
+            result = date(int(year_text), month, day)
         except ValueError:
             raise _date_error(text, "存在しない日付です。") from None
+        return check_date_range(result, text)
 
     era_year = 1 if year_text == "元" else int(year_text)
     if era_year < 1 or len(year_text) > 2:
@@ -251,7 +272,7 @@ def parse_wareki(text: str) -> date:
         raise _date_error(text, "存在しない日付です。") from None
     if not era.contains(result):
         raise _date_error(text, _era_range(era))
-    return result
+    return check_date_range(result, text)
 
 
 def parse_fiscal_year(text: str) -> int:
@@ -270,7 +291,7 @@ def parse_fiscal_year(text: str) -> int:
             f"「{text.strip()}」を年度として読めません。「令和2年度」「R2」「2020年度」のように入力してください。"
         )
     if match["year"]:
-        return int(match["year"])
+        return _check_fiscal_year(int(match["year"]), text)
 
     era = _ERA_BY_TOKEN[match["era"]]
     era_year = 1 if match["era_year"] == "元" else int(match["era_year"])
@@ -278,4 +299,14 @@ def parse_fiscal_year(text: str) -> int:
     first, last = fiscal_year_bounds(fy)
     if era_year < 1 or last < era.start or (era.end is not None and first > era.end):
         raise WarekiParseError(f"「{text.strip()}」を年度として読めません。{_era_range(era)}")
+    return _check_fiscal_year(fy, text)
+
+
+def _check_fiscal_year(fy: int, text: str) -> int:
+    # 0000年度 or 1000年度 would parse, and then no page could print them (see FIRST_DATE).
+    if not FIRST_DATE.year <= fy <= LAST_DATE.year:
+        first, last = format_fiscal_year(FIRST_DATE.year), format_fiscal_year(LAST_DATE.year)
+        raise WarekiParseError(
+            f"「{text.strip()}」を年度として読めません。{first}から{last}までで入力してください。"
+        )
     return fy

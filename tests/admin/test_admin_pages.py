@@ -138,3 +138,18 @@ def test_changelist_query_count_is_constant_for_ten_times_the_data(secretariat_c
     assert Role.objects.filter(user=demo_secretariat, kind=RoleKind.SECRETARIAT).count() == 10
     large = _changelist_query_counts(secretariat_client)
     assert large == small
+
+
+def test_tampered_autocomplete_value_is_a_form_error_not_a_server_error(secretariat_client, demo):
+    """A posted autocomplete value that is no key at all (found by tests/fuzz) re-renders the form."""
+    from council.models import Person
+
+    before = Person.objects.count()
+    response = secretariat_client.post(
+        reverse("admin:council_person_add"),
+        {"council": demo.pk, "name": "委員 次郎", "organization": "<script>alert(1)</script>"},
+    )
+    assert response.status_code == 200
+    assert "organization" in response.context["adminform"].form.errors
+    assert "<script>alert(1)</script>" not in response.content.decode()
+    assert Person.objects.count() == before
