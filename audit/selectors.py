@@ -156,6 +156,38 @@ def events_for_council(*, council_id: int, query: AuditQuery | None = None) -> Q
     return events
 
 
+def page_keys(events: QuerySet) -> QuerySet:
+    """``events`` as (event model, event id, object id) keys, to paginate.
+
+    Fetching whole events ordered by time makes PostgreSQL compute ``pgh_diff`` (a window over each
+    object's previous event) for the council's entire history before it can sort and cut a page:
+    about 30 s at 35,000 events. The keys alone skip the diff (0.1 s there); ``events_for_keys``
+    then loads the page's events, with diffs, for just those objects.
+    """
+    return events.values_list("pgh_model", "pgh_id", "pgh_obj_id")
+
+
+def events_for_keys(keys: list[tuple[str, int, str]]) -> list:
+    """The events named by ``keys`` (from ``page_keys``), in that order, with pgh_diff and user."""
+    if not keys:
+        return []
+    by_model: dict[str, set[str]] = {}
+    for model_label, _, object_id in keys:
+        by_model.setdefault(model_label, set()).add(object_id)
+    # Filtering on the object ids lets PostgreSQL narrow each table before the diff's window.
+    wanted = Q()
+    for model_label, object_ids in by_model.items():
+        wanted |= Q(pgh_model=model_label, pgh_obj_id__in=sorted(object_ids))
+    event_models = [event for _, event in tracked_models().values() if event._meta.label in by_model]
+    found = {
+        (event.pgh_model, event.pgh_id): event
+        for event in pghistory.models.MiddlewareEvents.objects.across(*event_models)
+        .filter(wanted)
+        .select_related("user")
+    }
+    return [found[(model_label, event_id)] for model_label, event_id, _ in keys if (model_label, event_id) in found]
+
+
 # --- rows for the page -----------------------------------------------------------------------
 
 OPERATIONS = {"insert": "作成", "update": "変更", "delete": "削除"}

@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from audit.forms import AuditSearchForm
-from audit.selectors import audit_available, audit_rows, events_for_council
+from audit.selectors import audit_available, audit_rows, events_for_council, events_for_keys, page_keys
 from council.access import get_council_for_user, is_secretariat_of
 from council.pages import council_context
 from privacy.selectors import has_confirmed_pledge
@@ -29,9 +29,9 @@ def audit_search(request: HttpRequest, slug: str) -> HttpResponse:
     context = council_context(request, council, form=form, available=audit_available(), page=None, rows=[])
     if context["available"] and (not form.is_bound or form.is_valid()):
         query = form.to_query() if form.is_bound else None
-        events = events_for_council(council_id=council.pk, query=query).select_related("user")
-        page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
-        context.update(page=page, rows=audit_rows(list(page.object_list)))
+        keys = page_keys(events_for_council(council_id=council.pk, query=query))
+        page = Paginator(keys, PAGE_SIZE).get_page(request.GET.get("page"))
+        context.update(page=page, rows=audit_rows(events_for_keys(list(page.object_list))))
         querystring = request.GET.copy()
         querystring.pop("page", None)
         context["query"] = querystring.urlencode()

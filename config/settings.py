@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "subcommittees",
     "issues",
     "reports",
+    "privacy",
 ]
 
 MIDDLEWARE = [
@@ -82,6 +83,9 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": VAR_DIR / "db.sqlite3",
+            # A second process (a worker, a command) writing at the same time waits for the lock
+            # instead of failing with "database is locked".
+            "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20},
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -181,19 +185,40 @@ SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 2)
 SESSION_SAVE_EVERY_REQUEST = env_bool("DJANGO_SESSION_SAVE_EVERY_REQUEST", False)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
+# Two-factor sign-in (django-otp, TOTP): required of the 事務局 and 福祉課 of councils that ask for
+# it (Council.require_two_factor), optional for everyone else. OTPMiddleware marks a session
+# verified; SecondFactorMiddleware keeps a user who still owes the code on the setup/code pages.
+INSTALLED_APPS += ["django_otp", "django_otp.plugins.otp_totp", "accounts"]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "django_otp.middleware.OTPMiddleware",
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django_otp.middleware.OTPMiddleware") + 1, "accounts.middleware.SecondFactorMiddleware"
+)
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "協議会 事務局システム")
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin never shows anyone's secret key or QR code
+
+# The secretariat's search of the audit history (read-only; PostgreSQL only, like the history).
+INSTALLED_APPS += ["audit"]
+
 
 # --- Content-Security-Policy (django-csp 4) ---------------------------------------------------------
-# Scripts only from our own static files; no inline scripts, no eval. Styles also allow inline
-# ``style=""`` attributes for now: a few templates still use them (see tests/security/test_deploy.py).
+# Scripts and styles only from our own static files: no inline scripts, no eval, no ``style=""``
+# attributes (tests/security/test_deploy.py checks our templates). Scripts that set element.style
+# (the admin's calendar) are not affected: the CSP governs markup, not the CSSOM.
+# The admin alone (its select2 widgets write inline style attributes) also allows 'unsafe-inline'
+# styles: accounts.middleware.ContentSecurityPolicyMiddleware, django-csp's with that one change.
 INSTALLED_APPS += ["csp"]
 MIDDLEWARE.insert(
-    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "csp.middleware.CSPMiddleware"
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+    "accounts.middleware.ContentSecurityPolicyMiddleware",
 )
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
-        "style-src": ["'self'", "'unsafe-inline'"],
+        "style-src": ["'self'"],
         "img-src": ["'self'", "data:"],
         "frame-ancestors": ["'none'"],
         "form-action": ["'self'"],
