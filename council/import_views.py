@@ -259,9 +259,15 @@ def export(request: HttpRequest, slug: str, resource: str, fmt: str) -> HttpResp
     council = _secretariat_council(request, slug)
     if resource not in RESOURCE_LABELS or fmt not in ("xlsx", "csv"):
         raise Http404
-    data = export_bytes(resource, council=council, fmt=fmt)
+    # ?year=2025: the meetings of one 年度 (the report page links it for the selected 年度).
+    raw_year = request.GET.get("year", "")
+    if raw_year and not (resource == "meetings" and raw_year.isdigit() and 1989 <= int(raw_year) <= 2117):
+        raise Http404
+    fiscal_year = int(raw_year) if raw_year else None
+    data = export_bytes(resource, council=council, fmt=fmt, fiscal_year=fiscal_year)
     content_type = XLSX_CONTENT_TYPE if fmt == "xlsx" else "text/csv; charset=utf-8"
-    return _download(data, f"{council.slug}-{resource}.{fmt}", content_type)
+    name = f"{council.slug}-{resource}" + (f"-{fiscal_year}" if fiscal_year else "")
+    return _download(data, f"{name}.{fmt}", content_type)
 
 
 @login_required

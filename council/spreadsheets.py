@@ -384,8 +384,11 @@ def _rows_in_message(message: str, line) -> str:
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def export_dataset(resource_name: str, *, council: Council) -> tablib.Dataset:
+def export_dataset(resource_name: str, *, council: Council, fiscal_year: int | None = None) -> tablib.Dataset:
+    """The resource's rows; ``fiscal_year`` narrows meetings to one 年度 (other resources ignore it)."""
     resource = get_resource(resource_name, council=council)
+    if fiscal_year is not None and resource_name == "meetings":
+        return resource.export(queryset=resource.export_queryset(fiscal_year=fiscal_year))
     return resource.export(queryset=resource.export_queryset())
 
 
@@ -427,8 +430,8 @@ def _csv(headers: list[str], rows: list[list[Any]]) -> bytes:
     return out.getvalue().encode("utf-8-sig")
 
 
-def export_bytes(resource_name: str, *, council: Council, fmt: str) -> bytes:
-    dataset = export_dataset(resource_name, council=council)
+def export_bytes(resource_name: str, *, council: Council, fmt: str, fiscal_year: int | None = None) -> bytes:
+    dataset = export_dataset(resource_name, council=council, fiscal_year=fiscal_year)
     rows = [list(row) for row in dataset]
     if fmt == "xlsx":
         return _xlsx(list(dataset.headers), rows, RESOURCE_LABELS[resource_name])

@@ -275,10 +275,12 @@ class MeetingResource(CouncilResource):
             ]
         MeetingItem.objects.bulk_create(items, batch_size=self.BATCH_SIZE)
 
-    def export_queryset(self):
+    def export_queryset(self, fiscal_year: int | None = None):
+        meetings = Meeting.objects.filter(body__council=self.council)
+        if fiscal_year is not None:
+            meetings = meetings.filter(fiscal_year=fiscal_year)
         meetings = list(
-            Meeting.objects.filter(body__council=self.council)
-            .select_related("body")
+            meetings.select_related("body")
             .prefetch_related("items")
             .order_by("body__sort_order", "body_id", "fiscal_year", "sequence")
         )

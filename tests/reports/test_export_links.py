@@ -44,3 +44,27 @@ def test_others_see_no_export_link(client, council, user_name, request):
     for url in _export_urls(council):
         assert url not in page
         assert client.get(url).status_code == 403  # and the link would not have worked
+
+
+def test_meetings_of_the_selected_year_only(client, council, subcommittee, secretariat):
+    import datetime as dt
+
+    MeetingFactory(body=subcommittee, date=dt.date(2020, 7, 9), status="held", items=["令和2年度の検討"])
+    MeetingFactory(body=subcommittee, date=dt.date(2021, 7, 8), status="held", items=["令和3年度の検討"])
+    client.force_login(secretariat)
+    page = client.get(reverse("report_list", args=[council.slug]), {"year": 2020}).content.decode()
+    url = reverse("export", args=[council.slug, "meetings", "xlsx"]) + "?year=2020"
+    assert f'href="{url}"' in page and "会議（令和2年度）" in page
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Disposition"].endswith("-meetings-2020.xlsx")
+    rows = list(openpyxl.load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    texts = " ".join(str(v) for row in rows[1:] for v in row if v)
+    assert "令和2年度の検討" in texts and "令和3年度の検討" not in texts
+    csv_text = client.get(reverse("export", args=[council.slug, "meetings", "csv"]), {"year": 2021}).content.decode(
+        "utf-8-sig"
+    )
+    assert "令和3年度の検討" in csv_text and "令和2年度の検討" not in csv_text
+    # A 年度 for members, or one that is no year, is not a page.
+    assert client.get(reverse("export", args=[council.slug, "members", "csv"]), {"year": 2020}).status_code == 404
+    assert client.get(reverse("export", args=[council.slug, "meetings", "csv"]), {"year": "x"}).status_code == 404
