@@ -19,7 +19,7 @@ from django.db.models import Q
 
 from council.access import COUNCIL_PATHS, for_admin, secretariat_council_ids
 from council.forms import WarekiDateField
-from council.wareki import fiscal_year_bounds, format_fiscal_year, format_wareki
+from council.wareki import FIRST_DATE, LAST_DATE, fiscal_year_bounds, format_fiscal_year, format_wareki
 
 
 def scope_for_admin(queryset, request):
@@ -31,6 +31,9 @@ def scope_for_admin(queryset, request):
         councils = secretariat_council_ids(request.user)
         return queryset.filter(Q(council_roles__council_id__in=councils) | Q(council_roles__isnull=True)).distinct()
     return queryset
+
+
+FISCAL_YEAR_FIELDS = frozenset({"fiscal_year", "from_fiscal_year"})
 
 
 class TolerantAutocompleteSelect(widgets.AutocompleteSelect):
@@ -60,6 +63,13 @@ class CouncilScopedAdminMixin:
 
     def get_queryset(self, request):
         return scope_for_admin(super().get_queryset(request), request)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        # A 年度 typed as a number must be one 和暦 can print (0 broke the change list: found by tests/fuzz).
+        if db_field.name in FISCAL_YEAR_FIELDS and isinstance(db_field, models.IntegerField):
+            kwargs.setdefault("min_value", FIRST_DATE.year)
+            kwargs.setdefault("max_value", LAST_DATE.year)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):

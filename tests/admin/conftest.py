@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+import pghistory.models
 import pytest
+from django.apps import apps
 from django.contrib.auth import get_user_model
+from django.db import connection
 
 from council import demo as demo_builder
 from council.models import Council
@@ -16,6 +19,19 @@ def demo_data(django_db_setup, django_db_blocker):
         demo_builder.load(scale=1)
         yield
         demo_builder.reset()
+        _forget_history()
+
+
+def _forget_history() -> None:
+    """Empty the audit event tables after a module's demo (test database only).
+
+    The events of loading and removing the demo outlive ``reset()`` (the tables are append-only), so
+    every module using it would leave thousands of events behind for the modules after it."""
+    if connection.vendor != "postgresql":
+        return
+    tables = [m._meta.db_table for m in apps.get_models() if issubclass(m, pghistory.models.Event)]
+    with connection.cursor() as cursor:
+        cursor.execute("TRUNCATE " + ", ".join(connection.ops.quote_name(t) for t in tables))
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from django.contrib import admin
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -153,3 +154,19 @@ def test_tampered_autocomplete_value_is_a_form_error_not_a_server_error(secretar
     assert "organization" in response.context["adminform"].form.errors
     assert "<script>alert(1)</script>" not in response.content.decode()
     assert Person.objects.count() == before
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda m: m._meta.label)
+def test_every_fiscal_year_field_refuses_years_wareki_cannot_print(rf, superuser, model):
+    """年度 0 was accepted by the evaluation admin and then broke its change list (found by tests/fuzz)."""
+    from council.admin_base import FISCAL_YEAR_FIELDS
+
+    request = rf.get("/")
+    request.user = superuser
+    form_class = admin.site._registry[model].get_form(request)
+    for name in FISCAL_YEAR_FIELDS & set(form_class.base_fields):
+        field = form_class.base_fields[name]
+        if hasattr(field, "min_value"):  # typed as a number (a choice list limits itself)
+            assert (field.min_value, field.max_value) == (1869, 2117), name
+        with pytest.raises(ValidationError):
+            field.clean(0)

@@ -261,10 +261,10 @@ def test_status_page_is_for_the_secretariat_only(client, council, chair, outside
     assert client.get(url).status_code == 404
 
 
-def test_menu_links_the_status_page_for_the_secretariat(client, council, secretariat, chair):
+def test_dashboard_links_the_status_page_for_the_secretariat(client, council, secretariat, chair):
     url = reverse("pledge_status", args=[council.slug])
     client.force_login(secretariat)
-    assert url in client.get(reverse("council_home", args=[council.slug])).content.decode()
+    assert url in client.get(reverse("dashboard", args=[council.slug])).content.decode()
     client.force_login(chair)
     assert url not in client.get(reverse("council_home", args=[council.slug])).content.decode()
 
