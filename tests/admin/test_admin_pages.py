@@ -170,3 +170,10 @@ def test_every_fiscal_year_field_refuses_years_wareki_cannot_print(rf, superuser
             assert (field.min_value, field.max_value) == (1869, 2117), name
         with pytest.raises(ValidationError):
             field.clean(0)
+
+
+def test_admin_speaks_japanese_to_a_browser_asking_for_english(client, superuser):
+    client.force_login(superuser)
+    page = client.get(reverse("admin:index"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "サイト管理" in page or "ログアウト" in page
+    assert "Log out" not in page and "View site" not in page
