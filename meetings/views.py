@@ -285,13 +285,17 @@ def handout_upload(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def handout_delete(request: HttpRequest, slug: str, pk: int, handout_pk: int) -> HttpResponse:
+    """GET asks first (a deleted file cannot be brought back); POST deletes."""
     council = get_council_for_user(request.user, slug)
     meeting = get_meeting_for_user(request.user, council, pk, write=True)
     if gate := pledge_gate(request, meeting.body):
         return gate
     handout = get_object_or_404(meeting.handouts, pk=handout_pk)
+    if request.method == "GET":
+        context = council_context(request, council, meeting=meeting, handout=handout)
+        return render(request, "meetings/handout_confirm_delete.html", context)
     title = handout.title
     services.handout_delete(handout=handout)
     messages.success(request, f"資料「{title}」を削除しました。")

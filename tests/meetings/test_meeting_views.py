@@ -748,3 +748,18 @@ def test_concurrent_edit_is_refused_and_keeps_what_was_typed(client, secretariat
     client.post(edit_url(meeting), form_data(date="2021/6/1", place="会議室C", loaded_version=current))
     meeting.refresh_from_db()
     assert meeting.place == "会議室C"
+
+
+def test_deleting_a_handout_asks_first(client, chair, stored_handout):
+    client.force_login(chair)
+    meeting_page = client.get(
+        reverse("meeting_detail", args=[stored_handout.meeting.body.council.slug, stored_handout.meeting.pk])
+    ).content.decode()
+    assert f'href="{delete_url(stored_handout)}"' in meeting_page  # a link to the question, not a form
+
+    page = client.get(delete_url(stored_handout))
+
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "資料「資料1」" in text and "元に戻せません" in text and 'method="post"' in text
+    assert Handout.objects.count() == 1

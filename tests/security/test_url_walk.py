@@ -276,11 +276,17 @@ TABLE: dict[str, list[Case]] = {
     "meeting_detail": [Case(meeting, BODY_READ), Case(meeting, CASE_ONLY_SECRETARIAT, "case")],
     "meeting_edit": [Case(meeting, BODY_WRITE), Case(meeting, CASE_ONLY_SECRETARIAT, "case")],
     "handout_upload": [Case(meeting, post_only())],
+    # GET asks for confirmation; POST deletes.
     "handout_delete": [
         Case(
             lambda w, who, v: {**meeting(w, who, v), "handout_pk": w.handout[w.key_for(who, v)].pk},
-            post_only(),
-        )
+            BODY_WRITE,
+        ),
+        Case(
+            lambda w, who, v: {**meeting(w, who, v), "handout_pk": w.handout[w.key_for(who, v)].pk},
+            CASE_ONLY_SECRETARIAT,
+            "case",
+        ),
     ],
     "schedule": [Case(slug, COUNCIL_READERS)],
     "dashboard": [Case(slug, SECRETARIAT_ONLY)],
