@@ -53,7 +53,7 @@ def test_chair_files_a_meeting_report_and_sees_it_on_the_schedule(live_server, p
         {"name": "chousa.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n% test handout\n"}
     )
     page.get_by_role("button", name="資料を登録する").click()
-    expect(page.get_by_role("link", name="受入れ状況調査票")).to_be_visible()
+    expect(page.get_by_role("link", name="受入れ状況調査票", exact=True)).to_be_visible()
 
     meeting = Meeting.objects.get(body=subcommittee)
     assert meeting.status == "held" and meeting.sequence == 1

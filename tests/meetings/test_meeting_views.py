@@ -510,7 +510,7 @@ def test_wrong_methods_get_405(client, secretariat, subcommittee, meeting, store
     client.force_login(secretariat)
 
     assert client.get(upload_url(meeting)).status_code == 405
-    assert client.get(delete_url(stored_handout)).status_code == 405
+    assert client.put(delete_url(stored_handout)).status_code == 405  # GET asks, POST deletes
     assert client.post(detail_url(meeting)).status_code == 405
     assert client.put(create_url(subcommittee)).status_code == 405
     assert client.delete(edit_url(meeting)).status_code == 405
