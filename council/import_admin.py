@@ -30,9 +30,8 @@ from council.import_views import (
     PREVIEW_ROW_LIMIT,
     _download,
     _drop_upload,
-    _job_url,
     _load_upload,
-    _store_upload,
+    check_upload,
 )
 from council.models import Council
 from council.spreadsheets import (
@@ -41,11 +40,9 @@ from council.spreadsheets import (
     XLSX_CONTENT_TYPE,
     ImportReport,
     export_bytes,
-    is_large,
     run_import,
     template_bytes,
 )
-from council.tasks import import_queue
 
 
 def admin_councils(request: HttpRequest) -> list[Council]:
@@ -159,25 +156,10 @@ class SpreadsheetAdminMixin(ImportExportMixin):
         if not form.is_valid():
             return self._render(request, self.import_template_name, status=400, form=form)
         council, upload = form.chosen, form.cleaned_data["file"]
-        data = upload.read()
-        resource = self.spreadsheet_resource
-        if is_large(data):
-            # The Celery task and its progress page, as on the secretariat's page.
-            token = _store_upload(
-                data=data, user_id=request.user.pk, council_id=council.pk, resource=resource, filename=upload.name,
-                large=True,
-            )
-            import_queue(token, "preview")
-            return HttpResponseRedirect(_job_url(council, token))
-        report = run_import(
-            resource_name=resource, council=council, data=data, filename=upload.name, user=request.user, dry_run=True
-        )
-        token = ""
-        if not report.has_errors:
-            token = _store_upload(
-                data=data, user_id=request.user.pk, council_id=council.pk, resource=resource, filename=upload.name
-            )
-        return self._preview(request, report, council=council, token=token, filename=upload.name)
+        checked = check_upload(user=request.user, council=council, resource=self.spreadsheet_resource, upload=upload)
+        if checked.job_url:  # a large file: the Celery task and its progress page, as on the secretariat's page
+            return HttpResponseRedirect(checked.job_url)
+        return self._preview(request, checked.report, council=council, token=checked.token, filename=upload.name)
 
     @method_decorator(require_POST)
     def process_import(self, request: HttpRequest, **kwargs) -> HttpResponse:

@@ -17,6 +17,7 @@ import json
 import re
 import secrets
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from django import forms
@@ -150,6 +151,32 @@ def _job_url(council: Council, token: str) -> str:
     return f"{reverse('imports', args=[council.slug])}?job={token}"
 
 
+@dataclass
+class CheckedUpload:
+    """What checking an uploaded file gave: the worker's progress page (a large file), or the dry
+    run's report and, when it has no errors, the token that confirms the import."""
+
+    job_url: str = ""
+    report: ImportReport | None = None
+    token: str = ""
+
+
+def check_upload(*, user, council: Council, resource: str, upload) -> CheckedUpload:
+    """The first step of every import (the page and the admin): dry-run the file, here or on the worker."""
+    data = upload.read()
+    if is_large(data):
+        token = _store_upload(
+            data=data, user_id=user.pk, council_id=council.pk, resource=resource, filename=upload.name, large=True
+        )
+        import_queue(token, "preview")
+        return CheckedUpload(job_url=_job_url(council, token))
+    report = run_import(resource_name=resource, council=council, data=data, filename=upload.name, user=user, dry_run=True)
+    token = ""
+    if not report.has_errors:
+        token = _store_upload(data=data, user_id=user.pk, council_id=council.pk, resource=resource, filename=upload.name)
+    return CheckedUpload(report=report, token=token)
+
+
 def _job_page(request: HttpRequest, council: Council, token: str) -> HttpResponse:
     """A large import: its progress while the task runs, then the preview, the errors or the result."""
     meta = _load_meta(token, user_id=request.user.pk, council_id=council.pk)
@@ -200,25 +227,13 @@ def imports(request: HttpRequest, slug: str) -> HttpResponse:
     form = ImportForm(request.POST, request.FILES)
     if not form.is_valid():
         return _page(request, council, form, status=400)
-    upload = form.cleaned_data["file"]
-    data = upload.read()
-    resource = form.cleaned_data["resource"]
-    if is_large(data):
-        token = _store_upload(
-            data=data, user_id=request.user.pk, council_id=council.pk, resource=resource, filename=upload.name,
-            large=True,
-        )
-        import_queue(token, "preview")
-        return redirect(_job_url(council, token))
-    report = run_import(
-        resource_name=resource, council=council, data=data, filename=upload.name, user=request.user, dry_run=True
+    upload, resource = form.cleaned_data["file"], form.cleaned_data["resource"]
+    checked = check_upload(user=request.user, council=council, resource=resource, upload=upload)
+    if checked.job_url:
+        return redirect(checked.job_url)
+    return _preview(
+        request, council, checked.report, token=checked.token, meta={"filename": upload.name, "resource": resource}
     )
-    token = ""
-    if not report.has_errors:
-        token = _store_upload(
-            data=data, user_id=request.user.pk, council_id=council.pk, resource=resource, filename=upload.name
-        )
-    return _preview(request, council, report, token=token, meta={"filename": upload.name, "resource": resource})
 
 
 @login_required
