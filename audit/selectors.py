@@ -185,7 +185,11 @@ def events_for_keys(keys: list[tuple[str, int, str]]) -> list:
         .filter(wanted)
         .select_related("user")
     }
-    return [found[(model_label, event_id)] for model_label, event_id, _ in keys if (model_label, event_id) in found]
+    return [
+        found[(model_label, event_id)]
+        for model_label, event_id, _ in keys
+        if (model_label, event_id) in found
+    ]
 
 
 # --- rows for the page -----------------------------------------------------------------------

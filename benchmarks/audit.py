@@ -57,7 +57,10 @@ def main() -> None:
     council = Council.objects.get(slug="demo")
     total = sum(m.objects.count() for m in apps.get_models() if issubclass(m, pghistory.models.Event))
     rows = []
-    for label, query in (("all records", AuditQuery()), ("地域課題 only", AuditQuery(model_label="issues.regionalissue"))):
+    for label, query in (
+        ("all records", AuditQuery()),
+        ("地域課題 only", AuditQuery(model_label="issues.regionalissue")),
+    ):
         events = events_for_council(council_id=council.pk, query=query)
         whole = best(lambda events=events: list(events.select_related("user")[:PAGE]), runs=1)
         keyed = best(lambda events=events: events_for_keys(list(page_keys(events)[:PAGE])))

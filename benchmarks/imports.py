@@ -39,7 +39,19 @@ os.environ.setdefault("KYOGIKAI_VAR_DIR", "/tmp/benchimp")
 
 ROWS = 10_000
 BODIES = ("全体会", "相談支援部会", "地域移行部会", "こども部会", "就労支援部会")
-HEADERS = ["会議体", "年度", "開催日", "開始時刻", "終了時刻", "開催形式", "会場", "状態", "参加機関数", "参加人数", "取組・検討内容"]
+HEADERS = [
+    "会議体",
+    "年度",
+    "開催日",
+    "開始時刻",
+    "終了時刻",
+    "開催形式",
+    "会場",
+    "状態",
+    "参加機関数",
+    "参加人数",
+    "取組・検討内容",
+]
 DOC = ROOT / "docs" / "benchmarks.md"
 HEADING = "## 表計算ファイルの取り込み (imports)"
 
@@ -52,8 +64,19 @@ def rows():
     start = dt.date(1990, 4, 1)
     for i in range(ROWS):
         date = start + dt.timedelta(days=i // len(BODIES) * 2)
-        yield [BODIES[i % len(BODIES)], "", date.strftime("%Y/%m/%d"), "14:00", "16:00", "対面", "市役所 第1会議室",
-               "開催済", str(5 + i % 20), str(10 + i % 30), "・事例検討（地域移行）\n・部会の年間計画"]
+        yield [
+            BODIES[i % len(BODIES)],
+            "",
+            date.strftime("%Y/%m/%d"),
+            "14:00",
+            "16:00",
+            "対面",
+            "市役所 第1会議室",
+            "開催済",
+            str(5 + i % 20),
+            str(10 + i % 30),
+            "・事例検討（地域移行）\n・部会の年間計画",
+        ]
 
 
 def make_file(fmt: str) -> bytes:
@@ -92,7 +115,9 @@ def child(fmt: str) -> None:
     def new_council(tag: str) -> Council:
         # A new council each run (scratch database only; meetings are protected, so nothing is deleted).
         slug = f"bench-imports-{fmt}-{tag}-{time.time_ns()}"
-        council = Council.objects.create(name=f"取り込み計測市協議会 {slug}", slug=slug, municipality="計測市")
+        council = Council.objects.create(
+            name=f"取り込み計測市協議会 {slug}", slug=slug, municipality="計測市"
+        )
         for name in BODIES:
             body_create(council=council, name=name, kind=BodyKind.SUBCOMMITTEE, from_fiscal_year=1990)
         return council
@@ -100,10 +125,18 @@ def child(fmt: str) -> None:
     council = new_council("timed")
     data = make_file(fmt)
     base = maxrss_mb()
-    result = {"fmt": fmt, "db": connection.vendor, "bytes": len(data), "base_mb": base, "rows": count_data_rows(data)}
+    result = {
+        "fmt": fmt,
+        "db": connection.vendor,
+        "bytes": len(data),
+        "base_mb": base,
+        "rows": count_data_rows(data),
+    }
 
     def run(dry: bool, target: Council, expect: str):
-        report = run_import(resource_name="meetings", council=target, data=data, filename=f"m.{fmt}", dry_run=dry)
+        report = run_import(
+            resource_name="meetings", council=target, data=data, filename=f"m.{fmt}", dry_run=dry
+        )
         assert not report.errors, report.errors[:5]
         assert report.totals[expect] == ROWS, report.totals
 
@@ -126,7 +159,9 @@ def child(fmt: str) -> None:
 def main() -> None:
     results = []
     for fmt in ("csv", "xlsx"):
-        out = subprocess.run([sys.executable, __file__, fmt], check=True, capture_output=True, text=True, env=os.environ)
+        out = subprocess.run(
+            [sys.executable, __file__, fmt], check=True, capture_output=True, text=True, env=os.environ
+        )
         results.append(json.loads(out.stdout.strip().splitlines()[-1]))
         print(results[-1])
     write_section(results)
@@ -164,14 +199,20 @@ def _table(results) -> list[str]:
         "| format | file (KB) | run | time (s) | rows/s | peak RSS (MB) | traced peak (MB) |",
         "| --- | --- | --- | --- | --- | --- | --- |",
     ]
-    titles = (("dry", "dry run (preview), all new"), ("real", "import, all new"), ("again", "dry run again, all unchanged"))
+    titles = (
+        ("dry", "dry run (preview), all new"),
+        ("real", "import, all new"),
+        ("again", "dry run again, all unchanged"),
+    )
     for r in results:
         name = "CSV (CP932)" if r["fmt"] == "csv" else "XLSX"
         for label, title in titles:
             m = r[label]
             traced = f"{m['traced_peak_mb']:.0f}" if "traced_peak_mb" in m else "—"
-            lines.append(f"| {name} | {r['bytes'] / 1024:.0f} | {title} | {m['seconds']:.1f} | {m['rows_per_s']:,.0f} | "
-                         f"{m['maxrss_mb']:.0f} (base {r['base_mb']:.0f}) | {traced} |")
+            lines.append(
+                f"| {name} | {r['bytes'] / 1024:.0f} | {title} | {m['seconds']:.1f} | {m['rows_per_s']:,.0f} | "
+                f"{m['maxrss_mb']:.0f} (base {r['base_mb']:.0f}) | {traced} |"
+            )
     return lines
 
 
@@ -193,7 +234,11 @@ def write_section(results) -> None:
         name = chunk.split("\n", 1)[0].strip()
         tables[name] = "### " + chunk.rstrip("\n") + "\n"
     tables[db] = table
-    section = f"{HEADING}\n\n{INTRO}\n" + "\n".join(tables[k] for k in sorted(tables, key=lambda k: k != "sqlite")) + "\n"
+    section = (
+        f"{HEADING}\n\n{INTRO}\n"
+        + "\n".join(tables[k] for k in sorted(tables, key=lambda k: k != "sqlite"))
+        + "\n"
+    )
     DOC.write_text(text[:start] + section + text[end:], encoding="utf-8")
 
 

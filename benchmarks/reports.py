@@ -99,7 +99,10 @@ def timed_pair(ours, alone) -> tuple[dict, dict]:
         start = time.perf_counter()
         alone()
         b.append(time.perf_counter() - start)
-    return ({"best": min(a), "median": statistics.median(a)}, {"best": min(b), "median": statistics.median(b)})
+    return (
+        {"best": min(a), "median": statistics.median(a)},
+        {"best": min(b), "median": statistics.median(b)},
+    )
 
 
 # --- inside a child: Django is set up ------------------------------------------------------------
@@ -137,12 +140,33 @@ def build_large():
     existing = Council.objects.filter(slug=LARGE_SLUG).first()
     if existing is not None:
         return existing
-    council = CouncilFactory(name="架空市地域自立支援協議会（負荷試験用）", slug=LARGE_SLUG, municipality="架空市")
+    council = CouncilFactory(
+        name="架空市地域自立支援協議会（負荷試験用）", slug=LARGE_SLUG, municipality="架空市"
+    )
     plenary = BodyFactory(council=council, name="全体会", kind=BodyKind.PLENARY, from_fiscal_year=2019)
-    steering = BodyFactory(council=council, name="運営会議", kind=BodyKind.STEERING, parent=plenary, from_fiscal_year=2019)
-    themes = ["相談支援", "就労", "地域生活", "こども", "権利擁護", "居住支援", "精神保健", "医療的ケア", "防災", "啓発交流"]
+    steering = BodyFactory(
+        council=council, name="運営会議", kind=BodyKind.STEERING, parent=plenary, from_fiscal_year=2019
+    )
+    themes = [
+        "相談支援",
+        "就労",
+        "地域生活",
+        "こども",
+        "権利擁護",
+        "居住支援",
+        "精神保健",
+        "医療的ケア",
+        "防災",
+        "啓発交流",
+    ]
     subs = [
-        BodyFactory(council=council, name=f"{t}部会", kind=BodyKind.SUBCOMMITTEE, parent=steering, from_fiscal_year=2019)
+        BodyFactory(
+            council=council,
+            name=f"{t}部会",
+            kind=BodyKind.SUBCOMMITTEE,
+            parent=steering,
+            from_fiscal_year=2019,
+        )
         for t in themes
     ]
     orgs = [OrganizationFactory(council=council, name=f"架空{n}号相談支援センター") for n in range(1, 25)]
@@ -151,21 +175,32 @@ def build_large():
         for m in range(8):
             serial += 1
             person = PersonFactory(
-                council=council, name=f"架空 委員{serial}", name_kana=f"かくう いいん{serial}",
+                council=council,
+                name=f"架空 委員{serial}",
+                name_kana=f"かくう いいん{serial}",
                 organization=orgs[serial % len(orgs)],
             )
             MembershipFactory(
-                body=body, person=person, term_start=dt.date(2023, 4, 1),
-                role=MembershipRole.CHAIR if m == 0 else MembershipRole.MEMBER, is_secretariat=m == 7,
+                body=body,
+                person=person,
+                term_start=dt.date(2023, 4, 1),
+                role=MembershipRole.CHAIR if m == 0 else MembershipRole.MEMBER,
+                is_secretariat=m == 7,
             )
     plan = [(plenary, (5, 10, 2)), (steering, (4, 6, 8, 9, 11, 1, 3))] + [(s, (5, 7, 9, 11, 1)) for s in subs]
     for body, months in plan:
         for month in months:
             year = LARGE_YEAR if month >= 4 else LARGE_YEAR + 1
             MeetingFactory(
-                body=body, date=dt.date(year, month, 10 + (body.pk % 10)), status="held",
-                agencies_count=12, people_count=18,
-                items=[f"{body.name}の{month}月の検討事項その{k}について、事例をもとに意見を交換した。" for k in range(1, 4)],
+                body=body,
+                date=dt.date(year, month, 10 + (body.pk % 10)),
+                status="held",
+                agencies_count=12,
+                people_count=18,
+                items=[
+                    f"{body.name}の{month}月の検討事項その{k}について、事例をもとに意見を交換した。"
+                    for k in range(1, 4)
+                ],
             )
     for n in range(30):
         body = subs[n % len(subs)]
@@ -173,18 +208,33 @@ def build_large():
     long = "架空の取り組みを記録した文章です。" * 12
     for body in subs:
         progress_report_save(
-            body=body, fiscal_year=LARGE_YEAR, policy=f"{body.name}の取組方針。{long}",
-            actions=f"具体的取組。{long}", direction="方向性その1\n方向性その2\n方向性その3",
+            body=body,
+            fiscal_year=LARGE_YEAR,
+            policy=f"{body.name}の取組方針。{long}",
+            actions=f"具体的取組。{long}",
+            direction="方向性その1\n方向性その2\n方向性その3",
             notes_for_steering="運営会議への伝達事項。",
         )
         evaluation_save(
-            body=body, fiscal_year=LARGE_YEAR, written_on=dt.date(LARGE_YEAR + 1, 3, 10),
-            policy="活動方針。", narrative=long * 2, function_information=True, function_coordination=True,
-            next_year="continue", next_policy="次年度の方針。", next_activities="次年度の取り組み。",
-            handover="引き継ぎ事項。", comments=[CommentInput(person=None, text=f"感想その{k}。{long}") for k in range(4)],
+            body=body,
+            fiscal_year=LARGE_YEAR,
+            written_on=dt.date(LARGE_YEAR + 1, 3, 10),
+            policy="活動方針。",
+            narrative=long * 2,
+            function_information=True,
+            function_coordination=True,
+            next_year="continue",
+            next_policy="次年度の方針。",
+            next_activities="次年度の取り組み。",
+            handover="引き継ぎ事項。",
+            comments=[CommentInput(person=None, text=f"感想その{k}。{long}") for k in range(4)],
         )
         activity_policy_save(
-            body=body, fiscal_year=LARGE_YEAR + 1, history=long * 2, policy="今年度の方針。", activities=long,
+            body=body,
+            fiscal_year=LARGE_YEAR + 1,
+            history=long * 2,
+            policy="今年度の方針。",
+            activities=long,
         )
     assert RegionalIssue.objects.filter(council=council).count() == 30
     return council
@@ -217,7 +267,9 @@ def measure(council, fiscal_year: int, body) -> dict:
     # to take the best of many runs, so the ratio (ours + WeasyPrint) / WeasyPrint is not at the
     # mercy of one slow run of a multi-second render.
     html_only = {
-        "body": timed_many(lambda: [render_html(k, council=council, fiscal_year=fiscal_year, body=body) for k in BODY_KINDS]),
+        "body": timed_many(
+            lambda: [render_html(k, council=council, fiscal_year=fiscal_year, body=body) for k in BODY_KINDS]
+        ),
         "book": timed_many(lambda: render_html("book", council=council, fiscal_year=fiscal_year)),
     }
     book = render_pdf("book", council=council, fiscal_year=fiscal_year)
@@ -240,7 +292,9 @@ def targets(council_slug: str):
     from subcommittees.models import Evaluation
 
     council = Council.objects.get(slug=council_slug)
-    latest = Evaluation.objects.filter(body__council=council).order_by("-fiscal_year", "body__sort_order").first()
+    latest = (
+        Evaluation.objects.filter(body__council=council).order_by("-fiscal_year", "body__sort_order").first()
+    )
     return council, latest.fiscal_year, latest.body
 
 
@@ -260,7 +314,11 @@ def child() -> None:
         council, year, body = targets(slug)
         results["councils"][slug] = measure(council, year, body)
         worker = subprocess.run(
-            [sys.executable, __file__, "--worker", slug], capture_output=True, text=True, check=True, env=os.environ,
+            [sys.executable, __file__, "--worker", slug],
+            capture_output=True,
+            text=True,
+            check=True,
+            env=os.environ,
         )
         results["councils"][slug]["worker"] = json.loads(worker.stdout.strip().splitlines()[-1])
     print(json.dumps(results, ensure_ascii=False))
@@ -274,15 +332,29 @@ def worker(slug: str) -> None:
 
     council, year, body = targets(slug)
     start_rss = rss_mb()
-    jobs = [ReportJob.objects.create(council=council, body=body, fiscal_year=year, kind=k) for k in BODY_KINDS]
-    jobs += [ReportJob.objects.create(council=council, fiscal_year=year, kind=k) for k in ("schedule", "summary", "book")]
+    jobs = [
+        ReportJob.objects.create(council=council, body=body, fiscal_year=year, kind=k) for k in BODY_KINDS
+    ]
+    jobs += [
+        ReportJob.objects.create(council=council, fiscal_year=year, kind=k)
+        for k in ("schedule", "summary", "book")
+    ]
     started = time.perf_counter()
     for job in jobs:
         render_report(job.pk)  # the task function itself, as the worker calls it
     seconds = time.perf_counter() - started
     done = ReportJob.objects.filter(pk__in=[j.pk for j in jobs], status=JobStatus.DONE).count()
-    print(json.dumps({"jobs": len(jobs), "done": done, "seconds": seconds, "start_rss_mb": start_rss,
-                      "peak_rss_mb": peak_rss_mb()}))
+    print(
+        json.dumps(
+            {
+                "jobs": len(jobs),
+                "done": done,
+                "seconds": seconds,
+                "start_rss_mb": start_rss,
+                "peak_rss_mb": peak_rss_mb(),
+            }
+        )
+    )
 
 
 # --- the driver ----------------------------------------------------------------------------------
@@ -325,7 +397,7 @@ def main() -> None:
 
 RECYCLING = (
     "Recycling: `CELERY_WORKER_MAX_MEMORY_PER_CHILD` (KiB, default 400000 ≈ 400 MB) reaches Celery as "
-    "`worker_max_memory_per_child` through `config/celery.py` (`config_from_object(..., namespace=\"CELERY\")`); "
+    '`worker_max_memory_per_child` through `config/celery.py` (`config_from_object(..., namespace="CELERY")`); '
     "`scripts/worker` starts the prefork pool with it, no flag needed. A child that finishes a task above the "
     "limit is replaced by a fresh one. Checked on 2026-11-23 with a real worker (`scripts/worker`, Redis, one "
     "process): with `CELERY_WORKER_MAX_MEMORY_PER_CHILD=50000` the pool child's pid changed after every render "
@@ -398,7 +470,9 @@ def write_section(runs: list[dict], load_at_start: float) -> None:
                     f"{t[key]['best']:.3f} / {a[key]['best']:.3f} | {ratio_a:.2f}× | {h[key]:.3f} "
                     f"| {ratio_b:.2f}× {_ok(ratio_b, OVERHEAD_TARGET)}"
                 )
-            lines.append(f"| {run['vendor']} | {'demo' if slug == 'demo' else 'large'} | {cells[0]} | {cells[1]} |")
+            lines.append(
+                f"| {run['vendor']} | {'demo' if slug == 'demo' else 'large'} | {cells[0]} | {cells[1]} |"
+            )
     lines += [
         "",
         "Worker peak memory: a fresh process runs the task `reports.render_report` (what a Celery worker child "

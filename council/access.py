@@ -94,7 +94,9 @@ def council_path(model: type[Model]) -> str:
         raise LookupError(f"{model._meta.label} has no entry in council.access.COUNCIL_PATHS") from None
 
 
-def _scope(queryset: QuerySet[M], user: AbstractBaseUser | AnonymousUser, council_ids: set[int]) -> QuerySet[M]:
+def _scope(
+    queryset: QuerySet[M], user: AbstractBaseUser | AnonymousUser, council_ids: set[int]
+) -> QuerySet[M]:
     if user.is_authenticated and user.is_superuser:
         return queryset
     return queryset.filter(**{f"{council_path(queryset.model)}__in": council_ids})
@@ -145,7 +147,8 @@ def for_admin(queryset: QuerySet[M], user: AbstractBaseUser | AnonymousUser) -> 
     from privacy.selectors import pledged_council_ids
 
     return scoped.exclude(
-        Q(**{f"{prefix}kind": BodyKind.CASE_CONFERENCE}) & ~Q(**{f"{prefix}council_id__in": pledged_council_ids(user)})
+        Q(**{f"{prefix}kind": BodyKind.CASE_CONFERENCE})
+        & ~Q(**{f"{prefix}council_id__in": pledged_council_ids(user)})
     )
 
 
@@ -244,7 +247,11 @@ def get_meeting_for_user(
 ) -> Meeting:
     from meetings.models import Meeting
 
-    meeting = Meeting.objects.select_related("body__council", "body__parent").filter(body__council=council, pk=pk).first()
+    meeting = (
+        Meeting.objects.select_related("body__council", "body__parent")
+        .filter(body__council=council, pk=pk)
+        .first()
+    )
     if meeting is None or not can_read_body(user, meeting.body):
         raise Http404
     if write and not can_edit_body(user, meeting.body):

@@ -183,7 +183,11 @@ class BodyAdmin(ScopedAdmin):
         while node is not None:
             chain.append(node.name)
             node = node.parent
-        return " ← ".join([obj.name or "（この会議体）", *chain]) if chain else "最上位（または組織図の外の会議）"
+        return (
+            " ← ".join([obj.name or "（この会議体）", *chain])
+            if chain
+            else "最上位（または組織図の外の会議）"
+        )
 
     @admin.display(description="後継の会議体")
     def successor_links(self, obj: Body) -> str:
@@ -279,7 +283,13 @@ class InTermFilter(admin.SimpleListFilter):
 @admin.register(Membership)
 class MembershipAdmin(ScopedAdmin):
     list_display = ["person_name", "organization", "body", "role", "is_secretariat", "term"]
-    list_filter = [("body__council", RelatedOnly), ("body", RelatedOnly), "role", "is_secretariat", InTermFilter]
+    list_filter = [
+        ("body__council", RelatedOnly),
+        ("body", RelatedOnly),
+        "role",
+        "is_secretariat",
+        InTermFilter,
+    ]
     search_fields = ["person__name", "person__name_kana", "person__organization__name", "body__name"]
     list_select_related = ["person__organization", "body"]
     autocomplete_fields = ["person", "body"]
@@ -314,4 +324,3 @@ class RoleAdmin(ScopedAdmin):
         if obj.kind == RoleKind.SECRETARIAT:
             # Lets the new secretariat colleague into the admin (staff flag and permission group).
             role_grant(user=obj.user, council=obj.council, kind=obj.kind)
-

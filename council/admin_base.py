@@ -29,7 +29,9 @@ def scope_for_admin(queryset, request):
         # Accounts that already work in one of the user's councils, and fresh accounts with no
         # role yet (so a secretariat can give a new colleague a role); never other councils' staff.
         councils = secretariat_council_ids(request.user)
-        return queryset.filter(Q(council_roles__council_id__in=councils) | Q(council_roles__isnull=True)).distinct()
+        return queryset.filter(
+            Q(council_roles__council_id__in=councils) | Q(council_roles__isnull=True)
+        ).distinct()
     return queryset
 
 
@@ -73,7 +75,9 @@ class CouncilScopedAdminMixin:
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
-            kwargs["widget"] = TolerantAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using"))
+            kwargs["widget"] = TolerantAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
         if field is not None and hasattr(field, "queryset"):
             field.queryset = scope_for_admin(field.queryset, request)
@@ -104,7 +108,12 @@ class VersionedForm(forms.ModelForm):
         data = super().clean()
         loaded = data.get("loaded_version")
         if self.instance.pk and loaded:
-            current = type(self.instance).objects.filter(pk=self.instance.pk).values_list("updated_at", flat=True).first()
+            current = (
+                type(self.instance)
+                .objects.filter(pk=self.instance.pk)
+                .values_list("updated_at", flat=True)
+                .first()
+            )
             if current is not None and current.isoformat() != loaded:
                 # Show the current stamp, so that saving again after checking is a deliberate overwrite.
                 self.data = self.data.copy()
@@ -144,7 +153,11 @@ class ScopedAdmin(CouncilScopedAdminMixin, admin.ModelAdmin):
     def get_list_display(self, request):
         columns = list(super().get_list_display(request))
         # The council column only helps people who serve more than one council.
-        if "council" in columns and len(secretariat_council_ids(request.user)) == 1 and not request.user.is_superuser:
+        if (
+            "council" in columns
+            and len(secretariat_council_ids(request.user)) == 1
+            and not request.user.is_superuser
+        ):
             columns.remove("council")
         return columns
 
@@ -193,12 +206,7 @@ class FiscalYearFilter(admin.SimpleListFilter):
     field = "fiscal_year"
 
     def lookups(self, request, model_admin):
-        years = (
-            model_admin.get_queryset(request)
-            .order_by()
-            .values_list(self.field, flat=True)
-            .distinct()
-        )
+        years = model_admin.get_queryset(request).order_by().values_list(self.field, flat=True).distinct()
         return [(str(y), format_fiscal_year(y)) for y in sorted({y for y in years if y}, reverse=True)]
 
     def queryset(self, request, queryset):
@@ -215,7 +223,9 @@ class DateFiscalYearFilter(admin.SimpleListFilter):
     date_field = "date"
 
     def lookups(self, request, model_admin):
-        dates = model_admin.get_queryset(request).order_by().values_list(self.date_field, flat=True).distinct()
+        dates = (
+            model_admin.get_queryset(request).order_by().values_list(self.date_field, flat=True).distinct()
+        )
         from council.wareki import fiscal_year_of
 
         years = {fiscal_year_of(d) for d in dates if d}

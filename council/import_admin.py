@@ -137,12 +137,29 @@ class SpreadsheetAdminMixin(ImportExportMixin):
         return TemplateResponse(request, template, self._context(request, **extra), status=status)
 
     def _preview(
-        self, request: HttpRequest, report: ImportReport, *, council: Council, token: str, filename: str, status=200
+        self,
+        request: HttpRequest,
+        report: ImportReport,
+        *,
+        council: Council,
+        token: str,
+        filename: str,
+        status=200,
     ) -> TemplateResponse:
-        confirm = AdminConfirmForm(councils=[council], initial={"council": council.pk, "token": token}) if token else None
+        confirm = (
+            AdminConfirmForm(councils=[council], initial={"council": council.pk, "token": token})
+            if token
+            else None
+        )
         return self._render(
-            request, self.import_template_name, status=status, report=report, council=council, confirm_form=confirm,
-            filename=filename, rows=report.rows[:PREVIEW_ROW_LIMIT],
+            request,
+            self.import_template_name,
+            status=status,
+            report=report,
+            council=council,
+            confirm_form=confirm,
+            filename=filename,
+            rows=report.rows[:PREVIEW_ROW_LIMIT],
             rows_hidden=max(0, len(report.rows) - PREVIEW_ROW_LIMIT),
         )
 
@@ -156,10 +173,16 @@ class SpreadsheetAdminMixin(ImportExportMixin):
         if not form.is_valid():
             return self._render(request, self.import_template_name, status=400, form=form)
         council, upload = form.chosen, form.cleaned_data["file"]
-        checked = check_upload(user=request.user, council=council, resource=self.spreadsheet_resource, upload=upload)
-        if checked.job_url:  # a large file: the Celery task and its progress page, as on the secretariat's page
+        checked = check_upload(
+            user=request.user, council=council, resource=self.spreadsheet_resource, upload=upload
+        )
+        if (
+            checked.job_url
+        ):  # a large file: the Celery task and its progress page, as on the secretariat's page
             return HttpResponseRedirect(checked.job_url)
-        return self._preview(request, checked.report, council=council, token=checked.token, filename=upload.name)
+        return self._preview(
+            request, checked.report, council=council, token=checked.token, filename=upload.name
+        )
 
     @method_decorator(require_POST)
     def process_import(self, request: HttpRequest, **kwargs) -> HttpResponse:
@@ -211,12 +234,18 @@ def _process_import(admin, request: HttpRequest) -> HttpResponse:
     if meta.get("resource") != admin.spreadsheet_resource or meta.get("large"):
         raise PermissionDenied
     report = run_import(
-        resource_name=meta["resource"], council=council, data=data, filename=meta["filename"],
-        user=request.user, dry_run=False,
+        resource_name=meta["resource"],
+        council=council,
+        data=data,
+        filename=meta["filename"],
+        user=request.user,
+        dry_run=False,
     )
     if report.has_errors:
         # Something changed since the preview (another edit): nothing was written; show why.
-        return admin._preview(request, report, council=council, token="", filename=meta["filename"], status=409)
+        return admin._preview(
+            request, report, council=council, token="", filename=meta["filename"], status=409
+        )
     _drop_upload(form.cleaned_data["token"])
     totals = report.totals
     messages.success(

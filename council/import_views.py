@@ -94,7 +94,13 @@ def _store_upload(
             continue
     token = secrets.token_urlsafe(24)
     (folder / f"{token}.bin").write_bytes(data)
-    meta = {"user": user_id, "council": council_id, "resource": resource, "filename": filename, "large": large}
+    meta = {
+        "user": user_id,
+        "council": council_id,
+        "resource": resource,
+        "filename": filename,
+        "large": large,
+    }
     (folder / f"{token}.json").write_text(json.dumps(meta), encoding="utf-8")
     return token
 
@@ -131,9 +137,15 @@ def _preview(
     request: HttpRequest, council: Council, report: ImportReport, *, token: str, meta: dict, status: int = 200
 ) -> HttpResponse:
     context = council_context(
-        request, council, report=report, token=token, filename=meta["filename"],
-        resource_label=RESOURCE_LABELS[meta["resource"]], rows=report.rows[:PREVIEW_ROW_LIMIT],
-        rows_hidden=max(0, len(report.rows) - PREVIEW_ROW_LIMIT), large=bool(meta.get("large")),
+        request,
+        council,
+        report=report,
+        token=token,
+        filename=meta["filename"],
+        resource_label=RESOURCE_LABELS[meta["resource"]],
+        rows=report.rows[:PREVIEW_ROW_LIMIT],
+        rows_hidden=max(0, len(report.rows) - PREVIEW_ROW_LIMIT),
+        large=bool(meta.get("large")),
     )
     return render(request, "council/import_preview.html", context, status=status)
 
@@ -166,14 +178,23 @@ def check_upload(*, user, council: Council, resource: str, upload) -> CheckedUpl
     data = upload.read()
     if is_large(data):
         token = _store_upload(
-            data=data, user_id=user.pk, council_id=council.pk, resource=resource, filename=upload.name, large=True
+            data=data,
+            user_id=user.pk,
+            council_id=council.pk,
+            resource=resource,
+            filename=upload.name,
+            large=True,
         )
         import_queue(token, "preview")
         return CheckedUpload(job_url=_job_url(council, token))
-    report = run_import(resource_name=resource, council=council, data=data, filename=upload.name, user=user, dry_run=True)
+    report = run_import(
+        resource_name=resource, council=council, data=data, filename=upload.name, user=user, dry_run=True
+    )
     token = ""
     if not report.has_errors:
-        token = _store_upload(data=data, user_id=user.pk, council_id=council.pk, resource=resource, filename=upload.name)
+        token = _store_upload(
+            data=data, user_id=user.pk, council_id=council.pk, resource=resource, filename=upload.name
+        )
     return CheckedUpload(report=report, token=token)
 
 
@@ -186,16 +207,31 @@ def _job_page(request: HttpRequest, council: Council, token: str) -> HttpRespons
     if state["status"] in ("queued", "running"):
         total, done = state.get("total") or 0, state.get("done") or 0
         context = council_context(
-            request, council, state=state, filename=meta["filename"], resource_label=RESOURCE_LABELS[meta["resource"]],
-            done=done, total=total, percent=int(done * 100 / total) if total else 0,
-            refresh=PROGRESS_REFRESH_SECONDS, threshold=LARGE_IMPORT_ROWS,
+            request,
+            council,
+            state=state,
+            filename=meta["filename"],
+            resource_label=RESOURCE_LABELS[meta["resource"]],
+            done=done,
+            total=total,
+            percent=int(done * 100 / total) if total else 0,
+            refresh=PROGRESS_REFRESH_SECONDS,
+            threshold=LARGE_IMPORT_ROWS,
         )
         return render(request, "council/import_progress.html", context)
     if state["status"] == "failed":
         _drop_upload(token)
         context = council_context(
-            request, council, state=state, filename=meta["filename"], resource_label=RESOURCE_LABELS[meta["resource"]],
-            refresh=0, done=0, total=0, percent=0, threshold=LARGE_IMPORT_ROWS,
+            request,
+            council,
+            state=state,
+            filename=meta["filename"],
+            resource_label=RESOURCE_LABELS[meta["resource"]],
+            refresh=0,
+            done=0,
+            total=0,
+            percent=0,
+            threshold=LARGE_IMPORT_ROWS,
         )
         return render(request, "council/import_progress.html", context, status=500)
     report = report_from_dict(state["report"])
@@ -232,7 +268,11 @@ def imports(request: HttpRequest, slug: str) -> HttpResponse:
     if checked.job_url:
         return redirect(checked.job_url)
     return _preview(
-        request, council, checked.report, token=checked.token, meta={"filename": upload.name, "resource": resource}
+        request,
+        council,
+        checked.report,
+        token=checked.token,
+        meta={"filename": upload.name, "resource": resource},
     )
 
 
@@ -252,8 +292,12 @@ def import_confirm(request: HttpRequest, slug: str, token: str) -> HttpResponse:
         return redirect(_job_url(council, token))  # sent twice: the running import's page
     meta, data = _load_upload(token, user_id=request.user.pk, council_id=council.pk)
     report = run_import(
-        resource_name=meta["resource"], council=council, data=data, filename=meta["filename"],
-        user=request.user, dry_run=False,
+        resource_name=meta["resource"],
+        council=council,
+        data=data,
+        filename=meta["filename"],
+        user=request.user,
+        dry_run=False,
     )
     if report.has_errors:
         # Something changed since the preview (another edit): nothing was written; show why.
@@ -290,4 +334,6 @@ def import_template(request: HttpRequest, slug: str, resource: str) -> HttpRespo
     council = _secretariat_council(request, slug)
     if resource not in RESOURCE_LABELS:
         raise Http404
-    return _download(template_bytes(resource, council=council), f"template-{resource}.xlsx", XLSX_CONTENT_TYPE)
+    return _download(
+        template_bytes(resource, council=council), f"template-{resource}.xlsx", XLSX_CONTENT_TYPE
+    )

@@ -35,7 +35,9 @@ class Council(models.Model):
         help_text="URL やコマンドで使う半角英数字の名前です（例: demo）。",
     )
     municipality = models.CharField("自治体名", max_length=100, blank=True)
-    level = models.CharField("区分", max_length=20, choices=CouncilLevel.choices, default=CouncilLevel.MUNICIPAL)
+    level = models.CharField(
+        "区分", max_length=20, choices=CouncilLevel.choices, default=CouncilLevel.MUNICIPAL
+    )
     parent = models.ForeignKey(
         "self",
         verbose_name="上位の協議会",
@@ -57,7 +59,11 @@ class Council(models.Model):
         verbose_name_plural = "協議会"
         ordering = ["name"]
         constraints = [
-            models.CheckConstraint(condition=~Q(parent=models.F("id")), name="council_not_own_parent", violation_error_message="協議会を自分自身の上位にはできません。"),
+            models.CheckConstraint(
+                condition=~Q(parent=models.F("id")),
+                name="council_not_own_parent",
+                violation_error_message="協議会を自分自身の上位にはできません。",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -89,7 +95,9 @@ class Body(models.Model):
     next; both changes are kept as rows (BodyName, BodyStatus) instead of being overwritten.
     """
 
-    council = models.ForeignKey(Council, verbose_name="協議会", on_delete=models.CASCADE, related_name="bodies")
+    council = models.ForeignKey(
+        Council, verbose_name="協議会", on_delete=models.CASCADE, related_name="bodies"
+    )
     name = models.CharField("名称（現在）", max_length=200)
     kind = models.CharField("種別", max_length=20, choices=BodyKind.choices)
     parent = models.ForeignKey(
@@ -110,9 +118,7 @@ class Body(models.Model):
         help_text="この会議体が引き継いだ会議体（部会の再編など）です。",
     )
     sort_order = models.PositiveIntegerField("表示順", default=0)
-    target_meetings_per_year = models.PositiveSmallIntegerField(
-        "年間の開催目標（回）", null=True, blank=True
-    )
+    target_meetings_per_year = models.PositiveSmallIntegerField("年間の開催目標（回）", null=True, blank=True)
     description = models.TextField("概要", blank=True)
 
     class Meta:
@@ -120,7 +126,11 @@ class Body(models.Model):
         verbose_name_plural = "会議体"
         ordering = ["council", "sort_order", "id"]
         constraints = [
-            models.CheckConstraint(condition=~Q(parent=models.F("id")), name="body_not_own_parent", violation_error_message="会議体を自分自身の上位にはできません。"),
+            models.CheckConstraint(
+                condition=~Q(parent=models.F("id")),
+                name="body_not_own_parent",
+                violation_error_message="会議体を自分自身の上位にはできません。",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -134,7 +144,9 @@ class Body(models.Model):
         node, seen = self.parent, {self.pk}
         while node is not None:
             if node.pk in seen:
-                raise ValidationError({"parent": "上位・下位の関係が循環してしまうため、この会議体は選べません。"})
+                raise ValidationError(
+                    {"parent": "上位・下位の関係が循環してしまうため、この会議体は選べません。"}
+                )
             seen.add(node.pk)
             node = node.parent
 
@@ -172,7 +184,11 @@ class BodyName(models.Model):
         verbose_name_plural = "会議体の名称履歴"
         ordering = ["body", "from_fiscal_year"]
         constraints = [
-            models.UniqueConstraint(fields=["body", "from_fiscal_year"], name="bodyname_unique_per_year", violation_error_message="この年度の名称はすでに登録されています。"),
+            models.UniqueConstraint(
+                fields=["body", "from_fiscal_year"],
+                name="bodyname_unique_per_year",
+                violation_error_message="この年度の名称はすでに登録されています。",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -192,7 +208,11 @@ class BodyStatus(models.Model):
         verbose_name_plural = "会議体の状態履歴"
         ordering = ["body", "fiscal_year"]
         constraints = [
-            models.UniqueConstraint(fields=["body", "fiscal_year"], name="bodystatus_unique_per_year", violation_error_message="この年度の状態はすでに登録されています。"),
+            models.UniqueConstraint(
+                fields=["body", "fiscal_year"],
+                name="bodystatus_unique_per_year",
+                violation_error_message="この年度の状態はすでに登録されています。",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -227,9 +247,15 @@ class Organization(models.Model):
         Council, verbose_name="協議会", on_delete=models.CASCADE, related_name="organizations"
     )
     name = models.CharField("機関名", max_length=200)
-    kind = models.CharField("種別", max_length=20, choices=OrganizationKind.choices, default=OrganizationKind.OTHER)
+    kind = models.CharField(
+        "種別", max_length=20, choices=OrganizationKind.choices, default=OrganizationKind.OTHER
+    )
     consultation_layer = models.CharField(
-        "相談支援の層", max_length=20, choices=ConsultationLayer.choices, blank=True, default=ConsultationLayer.NONE
+        "相談支援の層",
+        max_length=20,
+        choices=ConsultationLayer.choices,
+        blank=True,
+        default=ConsultationLayer.NONE,
     )
 
     class Meta:
@@ -237,7 +263,11 @@ class Organization(models.Model):
         verbose_name_plural = "関係機関"
         ordering = ["council", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["council", "name"], name="organization_unique_name_per_council", violation_error_message="同じ名前の関係機関がすでに登録されています。"),
+            models.UniqueConstraint(
+                fields=["council", "name"],
+                name="organization_unique_name_per_council",
+                violation_error_message="同じ名前の関係機関がすでに登録されています。",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -248,7 +278,9 @@ class Organization(models.Model):
 class Person(models.Model):
     """A member or staff person of the council. May be linked to a sign-in account."""
 
-    council = models.ForeignKey(Council, verbose_name="協議会", on_delete=models.CASCADE, related_name="people")
+    council = models.ForeignKey(
+        Council, verbose_name="協議会", on_delete=models.CASCADE, related_name="people"
+    )
     name = models.CharField("氏名", max_length=100)
     name_kana = models.CharField("ふりがな", max_length=100, blank=True)
     organization = models.ForeignKey(
@@ -294,9 +326,15 @@ class MembershipRole(models.TextChoices):
 class Membership(models.Model):
     """A person sits in a body for a term (任期) with a role; 事務局 members carry the mark."""
 
-    body = models.ForeignKey(Body, verbose_name="会議体", on_delete=models.CASCADE, related_name="memberships")
-    person = models.ForeignKey(Person, verbose_name="人物", on_delete=models.CASCADE, related_name="memberships")
-    role = models.CharField("役割", max_length=20, choices=MembershipRole.choices, default=MembershipRole.MEMBER)
+    body = models.ForeignKey(
+        Body, verbose_name="会議体", on_delete=models.CASCADE, related_name="memberships"
+    )
+    person = models.ForeignKey(
+        Person, verbose_name="人物", on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(
+        "役割", max_length=20, choices=MembershipRole.choices, default=MembershipRole.MEMBER
+    )
     is_secretariat = models.BooleanField("事務局", default=False, help_text="名簿で「事」印を付けます。")
     term_start = models.DateField("任期開始日")
     term_end = models.DateField("任期終了日", null=True, blank=True, help_text="空欄は任期の定めなし。")
@@ -347,9 +385,14 @@ class Role(models.Model):
     """
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="ユーザー", on_delete=models.CASCADE, related_name="council_roles"
+        settings.AUTH_USER_MODEL,
+        verbose_name="ユーザー",
+        on_delete=models.CASCADE,
+        related_name="council_roles",
     )
-    council = models.ForeignKey(Council, verbose_name="協議会", on_delete=models.CASCADE, related_name="roles")
+    council = models.ForeignKey(
+        Council, verbose_name="協議会", on_delete=models.CASCADE, related_name="roles"
+    )
     kind = models.CharField("権限", max_length=20, choices=RoleKind.choices)
     body = models.ForeignKey(
         Body,
@@ -367,11 +410,15 @@ class Role(models.Model):
         ordering = ["council", "user", "kind"]
         constraints = [
             models.UniqueConstraint(
-                fields=["user", "council", "kind"], condition=Q(body__isnull=True), name="role_unique_council_wide",
+                fields=["user", "council", "kind"],
+                condition=Q(body__isnull=True),
+                name="role_unique_council_wide",
                 violation_error_message="この利用者にはすでに同じ権限があります。",
             ),
             models.UniqueConstraint(
-                fields=["user", "council", "kind", "body"], condition=Q(body__isnull=False), name="role_unique_per_body",
+                fields=["user", "council", "kind", "body"],
+                condition=Q(body__isnull=False),
+                name="role_unique_per_body",
                 violation_error_message="この利用者にはすでにこの会議体の同じ権限があります。",
             ),
             models.CheckConstraint(

@@ -23,7 +23,9 @@ def selected_fiscal_year(request: HttpRequest) -> int:
     return current_fiscal_year()
 
 
-def council_context(request: HttpRequest, council: Council, *, fiscal_year: int | None = None, **extra) -> dict:
+def council_context(
+    request: HttpRequest, council: Council, *, fiscal_year: int | None = None, **extra
+) -> dict:
     """Context for templates extending base.html (menu, 年度 navigation)."""
     context = {
         "council": council,

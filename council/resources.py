@@ -191,7 +191,9 @@ class MarkWidget(widgets.Widget):
             return True
         if text in self.NO:
             return False
-        raise ValueError(f"「{_text(value)}」は読めません。事務局なら「○」、そうでなければ空欄にしてください。")
+        raise ValueError(
+            f"「{_text(value)}」は読めません。事務局なら「○」、そうでなければ空欄にしてください。"
+        )
 
     def render(self, value, obj=None, **kwargs):
         return "○" if value else ""
@@ -234,7 +236,9 @@ class CouncilScopedWidget(widgets.Widget):
             return None
         found = self.cached(name)
         if found is None:
-            raise ValueError(f"{self.label}「{name}」はこの協議会に登録されていません。名前を確認してください。")
+            raise ValueError(
+                f"{self.label}「{name}」はこの協議会に登録されていません。名前を確認してください。"
+            )
         return found
 
     def render(self, value, obj=None, **kwargs):
@@ -408,7 +412,9 @@ class CouncilResource(resources.ModelResource):
         return {}
 
 
-def _field(attribute: str | None, column: str, widget: widgets.Widget | None = None, **kwargs) -> fields.Field:
+def _field(
+    attribute: str | None, column: str, widget: widgets.Widget | None = None, **kwargs
+) -> fields.Field:
     return fields.Field(attribute=attribute, column_name=column, widget=widget or TextWidget(), **kwargs)
 
 
@@ -479,8 +485,14 @@ class MemberResource(CouncilResource):
     class Meta(CouncilResource.Meta):
         model = Membership
         fields = (
-            "body", "person_name", "person_kana", "person_organization", "role", "is_secretariat",
-            "term_start", "term_end",
+            "body",
+            "person_name",
+            "person_kana",
+            "person_organization",
+            "role",
+            "is_secretariat",
+            "term_start",
+            "term_end",
         )
         import_id_fields = ("body", "person_name")
 
@@ -567,7 +579,12 @@ class MemberResource(CouncilResource):
 
     def example_row(self):
         return {
-            "会議体": "相談支援部会", "氏名": "山田 太郎", "ふりがな": "やまだ たろう",
-            "所属機関": "みどり相談支援センター", "役割": MembershipRole.CHAIR.label, "事務局": "",
-            "任期開始": dt.date(2024, 4, 1), "任期終了": dt.date(2026, 3, 31),
+            "会議体": "相談支援部会",
+            "氏名": "山田 太郎",
+            "ふりがな": "やまだ たろう",
+            "所属機関": "みどり相談支援センター",
+            "役割": MembershipRole.CHAIR.label,
+            "事務局": "",
+            "任期開始": dt.date(2024, 4, 1),
+            "任期終了": dt.date(2026, 3, 31),
         }

@@ -33,7 +33,11 @@ def exists_in(body: Body, fiscal_year: int) -> bool:
     if status is None:
         return False
     if status == BodyStatusKind.ENDED:
-        ended_rows = [row for row in body.statuses.all() if row.status == BodyStatusKind.ENDED and row.fiscal_year <= fiscal_year]
+        ended_rows = [
+            row
+            for row in body.statuses.all()
+            if row.status == BodyStatusKind.ENDED and row.fiscal_year <= fiscal_year
+        ]
         return max(row.fiscal_year for row in ended_rows) == fiscal_year
     return True
 
@@ -69,9 +73,15 @@ def council_tree(*, council: Council, user: AbstractBaseUser, fiscal_year: int) 
         readable_bodies(user, council)
         .prefetch_related("statuses", "names")
         .annotate(
-            held=Count("meetings", filter=Q(meetings__fiscal_year=fiscal_year, meetings__status="held"), distinct=True),
+            held=Count(
+                "meetings",
+                filter=Q(meetings__fiscal_year=fiscal_year, meetings__status="held"),
+                distinct=True,
+            ),
             planned=Count(
-                "meetings", filter=Q(meetings__fiscal_year=fiscal_year, meetings__status="planned"), distinct=True
+                "meetings",
+                filter=Q(meetings__fiscal_year=fiscal_year, meetings__status="planned"),
+                distinct=True,
             ),
             open_issues=Count("issues", filter=Q(issues__status__in=OPEN_STATUSES), distinct=True),
         )
@@ -112,7 +122,9 @@ def body_page(*, body: Body, fiscal_year: int) -> dict:
             "statuses",
             "names",
             "successors",
-            Prefetch("children", queryset=Body.objects.order_by("sort_order", "id").prefetch_related("statuses")),
+            Prefetch(
+                "children", queryset=Body.objects.order_by("sort_order", "id").prefetch_related("statuses")
+            ),
         )
         .get(pk=body.pk)
     )
@@ -122,9 +134,7 @@ def body_page(*, body: Body, fiscal_year: int) -> dict:
         .order_by("sequence")
     )
     issues = list(
-        RegionalIssue.objects.filter(body=body)
-        .prefetch_related("themes")
-        .order_by("-raised_on", "-id")
+        RegionalIssue.objects.filter(body=body).prefetch_related("themes").order_by("-raised_on", "-id")
     )
     open_issues = [i for i in issues if i.status in OPEN_STATUSES]
     closed_issues = [i for i in issues if i.status not in OPEN_STATUSES]

@@ -88,11 +88,15 @@ def body_rename(*, body: Body, fiscal_year: int, name: str) -> Body:
 @transaction.atomic
 def body_succeed(*, old: Body, name: str, from_fiscal_year: int, **fields) -> Body:
     """Replace a body by a new one (部会の再編): the old ends, the new records its predecessor."""
-    body_set_status(body=old, fiscal_year=from_fiscal_year, status=BodyStatusKind.ENDED, note=f"「{name}」へ再編")
+    body_set_status(
+        body=old, fiscal_year=from_fiscal_year, status=BodyStatusKind.ENDED, note=f"「{name}」へ再編"
+    )
     fields.setdefault("kind", old.kind)
     fields.setdefault("parent", old.parent)
     fields.setdefault("sort_order", old.sort_order)
-    return body_create(council=old.council, name=name, from_fiscal_year=from_fiscal_year, predecessor=old, **fields)
+    return body_create(
+        council=old.council, name=name, from_fiscal_year=from_fiscal_year, predecessor=old, **fields
+    )
 
 
 def membership_add(
@@ -105,7 +109,12 @@ def membership_add(
     is_secretariat: bool = False,
 ) -> Membership:
     membership = Membership(
-        body=body, person=person, role=role, term_start=term_start, term_end=term_end, is_secretariat=is_secretariat
+        body=body,
+        person=person,
+        role=role,
+        term_start=term_start,
+        term_end=term_end,
+        is_secretariat=is_secretariat,
     )
     membership.full_clean()
     membership.save()

@@ -60,7 +60,9 @@ def get_resource(name: str, *, council: Council, user=None) -> CouncilResource:
     try:
         cls = resource_classes()[name]
     except KeyError:
-        raise SpreadsheetError(f"「{name}」は取り込めません。{'、'.join(RESOURCE_LABELS)} から選んでください。") from None
+        raise SpreadsheetError(
+            f"「{name}」は取り込めません。{'、'.join(RESOURCE_LABELS)} から選んでください。"
+        ) from None
     return cls(council=council, user=user)
 
 
@@ -123,7 +125,9 @@ def _table(raw_rows: Iterable[Iterable[Any]], encoding: str) -> Table:
         rows.append(["" if v is None else v for v in values])
         numbers.append(index)
     if headers is None:
-        raise SpreadsheetError("ファイルにデータがありません。1行目に列名、2行目からデータを入力してください。")
+        raise SpreadsheetError(
+            "ファイルにデータがありません。1行目に列名、2行目からデータを入力してください。"
+        )
     return Table(headers=headers, rows=rows, line_numbers=numbers, encoding=encoding)
 
 
@@ -145,11 +149,17 @@ def read_table(data: bytes, filename: str = "") -> Table:
         finally:
             book.close()
     if data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise SpreadsheetError("古い Excel 形式（.xls）は読めません。Excel で「.xlsx」または CSV で保存し直してください。")
+        raise SpreadsheetError(
+            "古い Excel 形式（.xls）は読めません。Excel で「.xlsx」または CSV で保存し直してください。"
+        )
     text, encoding = decode_text(data)
     if "\x00" in text:
         raise SpreadsheetError("CSV または Excel（.xlsx）ファイルを選んでください。")
-    dialect = "excel-tab" if filename.lower().endswith((".tsv", ".txt")) and "\t" in text.split("\n", 1)[0] else "excel"
+    dialect = (
+        "excel-tab"
+        if filename.lower().endswith((".tsv", ".txt")) and "\t" in text.split("\n", 1)[0]
+        else "excel"
+    )
     rows = csv.reader(io.StringIO(text, newline=""), dialect=dialect)
     return _table(([_unguard(v) for v in row] for row in rows), encoding)
 
@@ -289,7 +299,11 @@ def check_headers(resource: CouncilResource, headers: list[str]) -> tuple[list[s
     if duplicated:
         errors.append(f"1行目: 列「{'」「'.join(duplicated)}」が2回以上あります。")
     warnings = [f"列「{h}」は取り込みません。" for h in headers if h and h not in known]
-    warnings += [f"列「{c}」は書き出し専用のため、取り込みでは使いません。" for c in resource.export_only_columns if c in headers and c != "回次"]
+    warnings += [
+        f"列「{c}」は書き出し専用のため、取り込みでは使いません。"
+        for c in resource.export_only_columns
+        if c in headers and c != "回次"
+    ]
     return errors, warnings
 
 
@@ -297,7 +311,13 @@ Progress = Callable[[int, int], None]  # (rows done, rows in all)
 
 
 def run_import(
-    *, resource_name: str, council: Council, data: bytes, filename: str = "", user=None, dry_run: bool = True,
+    *,
+    resource_name: str,
+    council: Council,
+    data: bytes,
+    filename: str = "",
+    user=None,
+    dry_run: bool = True,
     progress: Progress | None = None,
 ) -> ImportReport:
     """Import a spreadsheet into ``council``: all rows or none. ``dry_run`` only reports.
@@ -337,7 +357,10 @@ def run_import(
     try:
         with transaction.atomic():
             result = resource.import_data(
-                dataset, dry_run=dry_run, use_transactions=True, rollback_on_validation_errors=True,
+                dataset,
+                dry_run=dry_run,
+                use_transactions=True,
+                rollback_on_validation_errors=True,
                 retain_instance_in_row_result=True,
             )
             for error in result.base_errors:
@@ -350,7 +373,9 @@ def run_import(
                         report.errors.append(f"{where}: {_rows_in_message(message, line)}")
             for error_row in result.error_rows:
                 for error in error_row.errors:
-                    report.errors.append(f"{line(error_row.number)}行目: 保存できませんでした（{error.error}）")
+                    report.errors.append(
+                        f"{line(error_row.number)}行目: 保存できませんでした（{error.error}）"
+                    )
             for number, row_result in enumerate(result.rows, start=1):
                 if row_result.import_type not in TYPE_LABELS:
                     continue
@@ -360,7 +385,9 @@ def run_import(
                         kind=row_result.import_type,
                         label=TYPE_LABELS[row_result.import_type],
                         summary=row_result.object_repr or "",
-                        changed=resource.changes.get(number, []) if row_result.import_type == "update" else [],
+                        changed=resource.changes.get(number, [])
+                        if row_result.import_type == "update"
+                        else [],
                     )
                 )
             if report.errors or dry_run:
@@ -413,7 +440,9 @@ def _xlsx(headers: list[str], rows: list[list[Any]], title: str) -> bytes:
             elif isinstance(cell.value, str) and "\n" in cell.value:
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
     for index, header in enumerate(headers, start=1):
-        sheet.column_dimensions[openpyxl.utils.get_column_letter(index)].width = max(10, min(40, len(header) * 2 + 4))
+        sheet.column_dimensions[openpyxl.utils.get_column_letter(index)].width = max(
+            10, min(40, len(header) * 2 + 4)
+        )
     sheet.freeze_panes = "A2"
     out = io.BytesIO()
     book.save(out)
@@ -425,7 +454,9 @@ def _csv(headers: list[str], rows: list[list[Any]]) -> bytes:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(headers)
     for row in rows:
-        writer.writerow(["" if v is None else (v.isoformat() if isinstance(v, dt.date) else _guard(v)) for v in row])
+        writer.writerow(
+            ["" if v is None else (v.isoformat() if isinstance(v, dt.date) else _guard(v)) for v in row]
+        )
     # UTF-8 with BOM: Excel opens it without garbling, and our import reads it back.
     return out.getvalue().encode("utf-8-sig")
 

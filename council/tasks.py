@@ -32,7 +32,9 @@ from council.spreadsheets import ImportReport, RowReport, run_import
 
 logger = logging.getLogger(__name__)
 
-FAILED_MESSAGE = "取り込みの処理中に問題が起きました（何も保存していません）。時間をおいてもう一度お試しください。"
+FAILED_MESSAGE = (
+    "取り込みの処理中に問題が起きました（何も保存していません）。時間をおいてもう一度お試しください。"
+)
 PHASES = ("preview", "import")
 
 
@@ -123,8 +125,13 @@ def import_spreadsheet(token: str, phase: str) -> None:
         council = Council.objects.get(pk=meta["council"])
         user = get_user_model().objects.filter(pk=meta["user"]).first()
         report = run_import(
-            resource_name=meta["resource"], council=council, data=data, filename=meta.get("filename", ""),
-            user=user, dry_run=phase == "preview", progress=progress,
+            resource_name=meta["resource"],
+            council=council,
+            data=data,
+            filename=meta.get("filename", ""),
+            user=user,
+            dry_run=phase == "preview",
+            progress=progress,
         )
     except Exception:
         logger.exception("import %s/%s failed", token, phase)

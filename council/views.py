@@ -57,7 +57,10 @@ def body_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         return gate
     fiscal_year = selected_fiscal_year(request)
     context = council_context(
-        request, council, fiscal_year=fiscal_year, can_edit=can_edit_body(request.user, body),
+        request,
+        council,
+        fiscal_year=fiscal_year,
+        can_edit=can_edit_body(request.user, body),
         **body_page(body=body, fiscal_year=fiscal_year),
     )
     return render(request, "council/body_detail.html", context)
@@ -73,7 +76,9 @@ def protected_file(request: HttpRequest, name: str) -> HttpResponse:
     in it, a guessed path, a file no record points to — is 404, so the answer does not tell whether
     the file exists.
     """
-    handout = for_user(Handout.objects.filter(file=name), request.user).select_related("meeting__body").first()
+    handout = (
+        for_user(Handout.objects.filter(file=name), request.user).select_related("meeting__body").first()
+    )
     if handout is not None:
         record, body = handout, handout.meeting.body
     else:
@@ -83,7 +88,9 @@ def protected_file(request: HttpRequest, name: str) -> HttpResponse:
         raise Http404
     if body is not None and (gate := pledge_gate(request, body)):
         return gate  # a case conference's file: the pledge first (privacy.views)
-    content_type = getattr(record, "content_type", "") or mimetypes.guess_type(name)[0] or "application/octet-stream"
+    content_type = (
+        getattr(record, "content_type", "") or mimetypes.guess_type(name)[0] or "application/octet-stream"
+    )
     response = FileResponse(record.file.open("rb"), as_attachment=True, content_type=content_type)
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"

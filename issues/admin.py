@@ -36,7 +36,17 @@ from meetings.models import Meeting
 class IssueMoveInline(ReadOnlyInlineMixin, ScopedTabularInline):
     model = IssueMove
     fk_name = "issue"
-    fields = ["at_display", "kind", "from_body", "to_body", "status_change", "at_meeting", "by_name", "reason", "due_on"]
+    fields = [
+        "at_display",
+        "kind",
+        "from_body",
+        "to_body",
+        "status_change",
+        "at_meeting",
+        "by_name",
+        "reason",
+        "due_on",
+    ]
     readonly_fields = fields
     ordering = ["at", "id"]
     verbose_name = "経過"
@@ -114,7 +124,15 @@ class RegionalIssueAdmin(SpreadsheetAdminMixin, ScopedAdmin):
     autocomplete_fields = ["body", "origin_meeting"]
     inlines = [ActionPlanInline, IssueMoveInline]
     actions = ["escalate_to_parent"]
-    readonly_fields = ["status", "merged_into", "reported_to", "reported_on", "outcome_note", "social_resource", "version"]
+    readonly_fields = [
+        "status",
+        "merged_into",
+        "reported_to",
+        "reported_on",
+        "outcome_note",
+        "social_resource",
+        "version",
+    ]
 
     def get_fieldsets(self, request, obj=None):
         holder = ["body"] if obj is None else ["body_display"]
@@ -124,7 +142,15 @@ class RegionalIssueAdmin(SpreadsheetAdminMixin, ScopedAdmin):
             (
                 "現在の状況",
                 {
-                    "fields": [*holder, "status", "merged_into", "reported_to", "reported_on", "outcome_note", "social_resource"],
+                    "fields": [
+                        *holder,
+                        "status",
+                        "merged_into",
+                        "reported_to",
+                        "reported_on",
+                        "outcome_note",
+                        "social_resource",
+                    ],
                     "description": "会議体の移動と状態の変更は、一覧画面の「操作」から行い、経過に記録されます。",
                 },
             ),
@@ -171,9 +197,9 @@ class RegionalIssueAdmin(SpreadsheetAdminMixin, ScopedAdmin):
         issues = list(queryset.select_related("body__parent", "council"))
         form = EscalateForm(request.POST if "apply" in request.POST else None)
         meetings = Meeting.objects.filter(body__in={i.body.parent_id for i in issues if i.body.parent_id})
-        form.fields["at_meeting"].queryset = scope_for_admin(meetings.select_related("body"), request).order_by(
-            "-date"
-        )
+        form.fields["at_meeting"].queryset = scope_for_admin(
+            meetings.select_related("body"), request
+        ).order_by("-date")
         if "apply" in request.POST and form.is_valid():
             done, refused = 0, []
             for issue in issues:
@@ -188,7 +214,9 @@ class RegionalIssueAdmin(SpreadsheetAdminMixin, ScopedAdmin):
                 except IssueMoveRefused as refusal:
                     refused.append(str(refusal))
             if done:
-                self.message_user(request, f"{done}件の地域課題を上位の会議体へ上げ、経過に記録しました。", messages.SUCCESS)
+                self.message_user(
+                    request, f"{done}件の地域課題を上位の会議体へ上げ、経過に記録しました。", messages.SUCCESS
+                )
             for message in refused:
                 self.message_user(request, message, messages.ERROR)
             return None

@@ -80,11 +80,15 @@ class RegionalIssue(models.Model):
     silently overwrite each other (see ``issues.services.issue_move``).
     """
 
-    council = models.ForeignKey(Council, verbose_name="協議会", on_delete=models.CASCADE, related_name="issues")
+    council = models.ForeignKey(
+        Council, verbose_name="協議会", on_delete=models.CASCADE, related_name="issues"
+    )
     title = models.CharField("地域課題", max_length=200)
     background = models.TextField("課題が生じる背景", blank=True)
     themes = models.ManyToManyField(Theme, verbose_name="テーマ", blank=True, related_name="issues")
-    origin = models.CharField("提起の経路", max_length=20, choices=IssueOrigin.choices, default=IssueOrigin.SECRETARIAT)
+    origin = models.CharField(
+        "提起の経路", max_length=20, choices=IssueOrigin.choices, default=IssueOrigin.SECRETARIAT
+    )
     origin_meeting = models.ForeignKey(
         Meeting,
         verbose_name="提起した会議",
@@ -93,11 +97,18 @@ class RegionalIssue(models.Model):
         on_delete=models.SET_NULL,
         related_name="raised_issues",
     )
-    body = models.ForeignKey(Body, verbose_name="検討している会議体", on_delete=models.PROTECT, related_name="issues")
+    body = models.ForeignKey(
+        Body, verbose_name="検討している会議体", on_delete=models.PROTECT, related_name="issues"
+    )
     status = models.CharField("状態", max_length=20, choices=IssueStatus.choices, default=IssueStatus.RAISED)
     raised_on = models.DateField("提起日", default=timezone.localdate)
     merged_into = models.ForeignKey(
-        "self", verbose_name="統合先の課題", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_issues"
+        "self",
+        verbose_name="統合先の課題",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_issues",
     )
     reported_to = models.ForeignKey(
         Council,
@@ -120,10 +131,15 @@ class RegionalIssue(models.Model):
         ordering = ["council", "-raised_on", "-id"]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(status="merged") | Q(merged_into__isnull=False), name="issue_merged_has_target",
+                condition=~Q(status="merged") | Q(merged_into__isnull=False),
+                name="issue_merged_has_target",
                 violation_error_message="統合の場合は統合先の課題を指定してください。",
             ),
-            models.CheckConstraint(condition=~Q(merged_into=models.F("id")), name="issue_not_merged_into_itself", violation_error_message="課題をそれ自身へ統合することはできません。"),
+            models.CheckConstraint(
+                condition=~Q(merged_into=models.F("id")),
+                name="issue_not_merged_into_itself",
+                violation_error_message="課題をそれ自身へ統合することはできません。",
+            ),
         ]
         indexes = [models.Index(fields=["council", "status"], name="issue_council_status_idx")]
 
@@ -137,7 +153,11 @@ class RegionalIssue(models.Model):
     def clean(self) -> None:
         if self.body_id and self.council_id and self.body.council_id != self.council_id:
             raise ValidationError({"body": "検討している会議体は同じ協議会の会議体から選んでください。"})
-        if self.origin_meeting_id and self.council_id and self.origin_meeting.body.council_id != self.council_id:
+        if (
+            self.origin_meeting_id
+            and self.council_id
+            and self.origin_meeting.body.council_id != self.council_id
+        ):
             raise ValidationError({"origin_meeting": "提起した会議は同じ協議会の会議から選んでください。"})
 
 
@@ -164,7 +184,9 @@ class IssueMove(models.Model):
     """One step in an issue's history. Rows are only ever added (a database trigger refuses
     updates on PostgreSQL); a correction is a new move with its reason."""
 
-    issue = models.ForeignKey(RegionalIssue, verbose_name="地域課題", on_delete=models.CASCADE, related_name="moves")
+    issue = models.ForeignKey(
+        RegionalIssue, verbose_name="地域課題", on_delete=models.CASCADE, related_name="moves"
+    )
     kind = models.CharField("操作", max_length=20, choices=MoveKind.choices)
     from_status = models.CharField("変更前の状態", max_length=20, choices=IssueStatus.choices, blank=True)
     to_status = models.CharField("変更後の状態", max_length=20, choices=IssueStatus.choices)
@@ -173,15 +195,30 @@ class IssueMove(models.Model):
     )
     to_body = models.ForeignKey(Body, verbose_name="会議体", on_delete=models.PROTECT, related_name="+")
     at_meeting = models.ForeignKey(
-        Meeting, verbose_name="検討した会議", null=True, blank=True, on_delete=models.SET_NULL, related_name="issue_moves"
+        Meeting,
+        verbose_name="検討した会議",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="issue_moves",
     )
     related_issue = models.ForeignKey(
-        RegionalIssue, verbose_name="関連する課題", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        RegionalIssue,
+        verbose_name="関連する課題",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     reason = models.TextField("理由・内容", blank=True)
     due_on = models.DateField("期限", null=True, blank=True)
     by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="実施者", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="実施者",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     # Kept as text too: staff rotate and accounts are removed, the history must still say who.
     by_name = models.CharField("実施者名", max_length=150)
@@ -203,8 +240,12 @@ class IssueMove(models.Model):
                 name="issuemove_links_only_cleared",
                 operation=pgtrigger.Update,
                 condition=pgtrigger.Q(new__by__df=pgtrigger.F("old__by"), new__by__isnull=False)
-                | pgtrigger.Q(new__at_meeting__df=pgtrigger.F("old__at_meeting"), new__at_meeting__isnull=False)
-                | pgtrigger.Q(new__related_issue__df=pgtrigger.F("old__related_issue"), new__related_issue__isnull=False),
+                | pgtrigger.Q(
+                    new__at_meeting__df=pgtrigger.F("old__at_meeting"), new__at_meeting__isnull=False
+                )
+                | pgtrigger.Q(
+                    new__related_issue__df=pgtrigger.F("old__related_issue"), new__related_issue__isnull=False
+                ),
             ),
         ]
 
@@ -232,7 +273,9 @@ class ActionPlan(models.Model):
 
 @history.track()
 class ActionPlanRow(models.Model):
-    plan = models.ForeignKey(ActionPlan, verbose_name="アクションプラン", on_delete=models.CASCADE, related_name="rows")
+    plan = models.ForeignKey(
+        ActionPlan, verbose_name="アクションプラン", on_delete=models.CASCADE, related_name="rows"
+    )
     position = models.PositiveSmallIntegerField("順番", default=0)
     problem = models.TextField("課題")
     towards = models.CharField("誰に・どこに", max_length=200, blank=True)

@@ -55,11 +55,17 @@ class IssueResource(CouncilResource):
             errors = exc.update_error_dict(errors)
         if instance.pk:
             if "status" not in errors and instance.status != stored_status:
-                errors["status"] = ["登録済みの課題の状態は、経過を残すため地域課題の画面で変更してください。"]
+                errors["status"] = [
+                    "登録済みの課題の状態は、経過を残すため地域課題の画面で変更してください。"
+                ]
             if "body" not in errors and instance.body_id != stored_body:
-                errors["body"] = ["登録済みの課題の会議体は、経過を残すため地域課題の画面で変更してください。"]
+                errors["body"] = [
+                    "登録済みの課題の会議体は、経過を残すため地域課題の画面で変更してください。"
+                ]
         elif instance.status == IssueStatus.MERGED:
-            errors.setdefault("status", []).append("「統合」の課題は取り込めません。統合先を地域課題の画面で指定してください。")
+            errors.setdefault("status", []).append(
+                "「統合」の課題は取り込めません。統合先を地域課題の画面で指定してください。"
+            )
         if errors:
             raise ValidationError(errors)
 
@@ -85,11 +91,17 @@ class IssueResource(CouncilResource):
         instance.save(update_fields=["title", "background", "raised_on", "updated_at"])
 
     def export_queryset(self):
-        return RegionalIssue.objects.filter(council=self.council).select_related("body").order_by("raised_on", "id")
+        return (
+            RegionalIssue.objects.filter(council=self.council)
+            .select_related("body")
+            .order_by("raised_on", "id")
+        )
 
     def example_row(self):
         return {
             "地域課題": "グループホームが不足している",
             "課題が生じる背景": "入所施設からの地域移行の受け皿が足りない。",
-            "検討している会議体": "相談支援部会", "状態": IssueStatus.RAISED.label, "提起日": dt.date(2024, 5, 20),
+            "検討している会議体": "相談支援部会",
+            "状態": IssueStatus.RAISED.label,
+            "提起日": dt.date(2024, 5, 20),
         }

@@ -120,8 +120,10 @@ def issue_move(
         .get(pk=issue.pk)
     )
     if to_body is not None:
-        to_body = Body.objects.select_related("parent__parent__parent__parent").prefetch_related("statuses").get(
-            pk=to_body.pk
+        to_body = (
+            Body.objects.select_related("parent__parent__parent__parent")
+            .prefetch_related("statuses")
+            .get(pk=to_body.pk)
         )
     if at_meeting is not None and at_meeting.body.council_id != locked.council_id:
         raise IssueMoveRefused("他の協議会の会議は指定できません。")

@@ -153,7 +153,9 @@ def _target_body(issue: RegionalIssue, rule: Rule, label: str, to_body: Body | N
         if current.pk not in {b.pk for b in ancestors(to_body)}:
             raise IssueMoveRefused(f"「{to_body.name}」は「{current.name}」の下位の会議体ではありません。")
         if to_body.kind == BodyKind.CASE_CONFERENCE:
-            raise IssueMoveRefused("個別支援会議へは調査・検討を依頼できません。部会やワーキングを選んでください。")
+            raise IssueMoveRefused(
+                "個別支援会議へは調査・検討を依頼できません。部会やワーキングを選んでください。"
+            )
     return to_body
 
 

@@ -38,7 +38,9 @@ class MeetingItemInline(ScopedTabularInline):
     verbose_name_plural = "取組・検討内容（順番の小さい順に並びます。順番が空欄の行は最後に加わります）"
     formfield_overrides = {
         # Bullets are short; a two-line box keeps the list readable.
-        MeetingItem._meta.get_field("text").__class__: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 80})},
+        MeetingItem._meta.get_field("text").__class__: {
+            "widget": forms.Textarea(attrs={"rows": 2, "cols": 80})
+        },
     }
 
 
@@ -80,8 +82,21 @@ class MeetingAdminForm(forms.ModelForm):
     class Meta:
         model = Meeting
         fields = [
-            "body", "title", "status", "date", "fiscal_year", "start_time", "end_time", "format", "place",
-            "agencies_count", "people_count", "attendance_note", "agenda", "minutes", "notes_for_steering",
+            "body",
+            "title",
+            "status",
+            "date",
+            "fiscal_year",
+            "start_time",
+            "end_time",
+            "format",
+            "place",
+            "agencies_count",
+            "people_count",
+            "attendance_note",
+            "agenda",
+            "minutes",
+            "notes_for_steering",
         ]
 
     def __init__(self, *args, **kwargs):
@@ -141,7 +156,20 @@ class MeetingAdmin(SpreadsheetAdminMixin, ScopedAdmin):
     readonly_fields = ["sequence_display", "date_wareki_display"]
     fieldsets = [
         (None, {"fields": ["body", "sequence_display", "title", "status"]}),
-        ("日時・形式", {"fields": ["date", "date_wareki_display", "fiscal_year", "start_time", "end_time", "format", "place"]}),
+        (
+            "日時・形式",
+            {
+                "fields": [
+                    "date",
+                    "date_wareki_display",
+                    "fiscal_year",
+                    "start_time",
+                    "end_time",
+                    "format",
+                    "place",
+                ]
+            },
+        ),
         (
             "参加者数",
             {
@@ -187,7 +215,11 @@ class MeetingAdmin(SpreadsheetAdminMixin, ScopedAdmin):
 
     def save_model(self, request, obj, form, change):
         # A meeting moved into another fiscal year takes the next 第N回 there; otherwise it keeps its own.
-        old_year = Meeting.objects.filter(pk=obj.pk).values_list("fiscal_year", flat=True).first() if change else None
+        old_year = (
+            Meeting.objects.filter(pk=obj.pk).values_list("fiscal_year", flat=True).first()
+            if change
+            else None
+        )
         meeting_save_numbered(meeting=obj, renumber=change and old_year != obj.fiscal_year)
 
     def save_related(self, request, form, formsets, change):
@@ -208,7 +240,9 @@ class MeetingAdmin(SpreadsheetAdminMixin, ScopedAdmin):
             return
         if formset.model is Handout:
             for handout_form in formset.forms:
-                upload = handout_form.cleaned_data.get("file") if hasattr(handout_form, "cleaned_data") else None
+                upload = (
+                    handout_form.cleaned_data.get("file") if hasattr(handout_form, "cleaned_data") else None
+                )
                 if upload and hasattr(upload, "size") and handout_form.has_changed():
                     handout_form.instance.size = upload.size
                     handout_form.instance.content_type = getattr(upload, "content_type", "") or ""

@@ -71,8 +71,12 @@ def calendar_feed_create(
         body = None
     active = CalendarFeed.objects.filter(user=user, council=council, revoked_at__isnull=True).count()
     if active >= MAX_ACTIVE_FEEDS:
-        raise ValidationError(f"有効なカレンダーURLは{MAX_ACTIVE_FEEDS}件までです。使っていないものを停止してください。")
-    feed = CalendarFeed(council=council, user=user, scope=scope, body=body, token=secrets.token_urlsafe(TOKEN_BYTES))
+        raise ValidationError(
+            f"有効なカレンダーURLは{MAX_ACTIVE_FEEDS}件までです。使っていないものを停止してください。"
+        )
+    feed = CalendarFeed(
+        council=council, user=user, scope=scope, body=body, token=secrets.token_urlsafe(TOKEN_BYTES)
+    )
     feed.full_clean()
     feed.save()
     return feed
@@ -149,7 +153,11 @@ def feed_bodies(*, feed: CalendarFeed, today: dt.date) -> QuerySet[Body]:
     if feed.scope == CalendarFeedScope.MINE:
         # 自分の会議: the bodies of the user's chair/member roles, and those their person record
         # sits in today (a secretariat member of 運営会議 has no body role, but it is their meeting).
-        role_bodies = [role.body_id for role in roles_of(feed.user) if role.council_id == feed.council_id and role.body_id]
+        role_bodies = [
+            role.body_id
+            for role in roles_of(feed.user)
+            if role.council_id == feed.council_id and role.body_id
+        ]
         sitting = Membership.objects.filter(
             person__user=feed.user, body__council=feed.council, term_start__lte=today
         ).filter(Q(term_end__isnull=True) | Q(term_end__gte=today))
@@ -227,7 +235,10 @@ def _event(meeting: Meeting, *, council: Council, url: str | None) -> icalendar.
         event.add("dtend", meeting.date + dt.timedelta(days=1))
     if meeting.place and not meeting.is_written:
         event.add("location", meeting.place)
-    lines = [council.name, f"{body_name} {meeting.sequence_label}（{meeting.get_format_display()}・{meeting.get_status_display()}）"]
+    lines = [
+        council.name,
+        f"{body_name} {meeting.sequence_label}（{meeting.get_format_display()}・{meeting.get_status_display()}）",
+    ]
     if url:
         lines.append(f"会議の記録（要ログイン）: {url}")
         event.add("url", url)
@@ -258,5 +269,7 @@ def build_ics(
     for meeting in meetings:
         if meeting.date is None:
             continue
-        cal.add_component(_event(meeting, council=feed.council, url=meeting_url(meeting) if meeting_url else None))
+        cal.add_component(
+            _event(meeting, council=feed.council, url=meeting_url(meeting) if meeting_url else None)
+        )
     return cal.to_ical()

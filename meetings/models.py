@@ -40,13 +40,19 @@ class Meeting(models.Model):
     body = models.ForeignKey(Body, verbose_name="会議体", on_delete=models.PROTECT, related_name="meetings")
     fiscal_year = models.PositiveSmallIntegerField("年度", db_index=True)
     sequence = models.PositiveSmallIntegerField("回次", editable=False)
-    title = models.CharField("会議名（任意）", max_length=200, blank=True, help_text="臨時会議など、回次のほかに付ける名前です。")
+    title = models.CharField(
+        "会議名（任意）", max_length=200, blank=True, help_text="臨時会議など、回次のほかに付ける名前です。"
+    )
     date = models.DateField("開催日", null=True, blank=True)
     start_time = models.TimeField("開始時刻", null=True, blank=True)
     end_time = models.TimeField("終了時刻", null=True, blank=True)
-    format = models.CharField("開催形式", max_length=20, choices=MeetingFormat.choices, default=MeetingFormat.IN_PERSON)
+    format = models.CharField(
+        "開催形式", max_length=20, choices=MeetingFormat.choices, default=MeetingFormat.IN_PERSON
+    )
     place = models.CharField("会場", max_length=200, blank=True)
-    status = models.CharField("状態", max_length=20, choices=MeetingStatus.choices, default=MeetingStatus.PLANNED)
+    status = models.CharField(
+        "状態", max_length=20, choices=MeetingStatus.choices, default=MeetingStatus.PLANNED
+    )
     agencies_count = models.PositiveSmallIntegerField("参加機関数", null=True, blank=True)
     people_count = models.PositiveSmallIntegerField("参加人数", null=True, blank=True)
     attendance_note = models.CharField(
@@ -63,13 +69,20 @@ class Meeting(models.Model):
         verbose_name_plural = "会議"
         ordering = ["body", "fiscal_year", "sequence"]
         constraints = [
-            models.UniqueConstraint(fields=["body", "fiscal_year", "sequence"], name="meeting_sequence_unique", violation_error_message="この会議体・年度の回次が重複しています。"),
+            models.UniqueConstraint(
+                fields=["body", "fiscal_year", "sequence"],
+                name="meeting_sequence_unique",
+                violation_error_message="この会議体・年度の回次が重複しています。",
+            ),
             models.CheckConstraint(
-                condition=~Q(status="held") | Q(date__isnull=False), name="meeting_held_has_date",
+                condition=~Q(status="held") | Q(date__isnull=False),
+                name="meeting_held_has_date",
                 violation_error_message="開催済の会議には開催日を入力してください。",
             ),
             models.CheckConstraint(
-                condition=Q(end_time__isnull=True) | Q(start_time__isnull=True) | Q(end_time__gte=models.F("start_time")),
+                condition=Q(end_time__isnull=True)
+                | Q(start_time__isnull=True)
+                | Q(end_time__gte=models.F("start_time")),
                 name="meeting_times_ordered",
                 violation_error_message="終了時刻は開始時刻より後にしてください。",
             ),
@@ -117,8 +130,12 @@ class MeetingItem(models.Model):
 class Attendance(models.Model):
     """A member of the body (or another person of the council) who attended."""
 
-    meeting = models.ForeignKey(Meeting, verbose_name="会議", on_delete=models.CASCADE, related_name="attendances")
-    person = models.ForeignKey(Person, verbose_name="出席者", on_delete=models.CASCADE, related_name="attendances")
+    meeting = models.ForeignKey(
+        Meeting, verbose_name="会議", on_delete=models.CASCADE, related_name="attendances"
+    )
+    person = models.ForeignKey(
+        Person, verbose_name="出席者", on_delete=models.CASCADE, related_name="attendances"
+    )
 
     class Meta:
         verbose_name = "出席者"
@@ -137,7 +154,12 @@ class GuestAttendance(models.Model):
 
     meeting = models.ForeignKey(Meeting, verbose_name="会議", on_delete=models.CASCADE, related_name="guests")
     organization = models.ForeignKey(
-        Organization, verbose_name="所属機関", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        Organization,
+        verbose_name="所属機関",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     organization_name = models.CharField("所属（機関名）", max_length=200, blank=True)
     people = models.PositiveSmallIntegerField("人数", default=1)
@@ -155,13 +177,20 @@ class GuestAttendance(models.Model):
 class Handout(models.Model):
     """A file handed out at a meeting. Served only through a permission-checking view."""
 
-    meeting = models.ForeignKey(Meeting, verbose_name="会議", on_delete=models.CASCADE, related_name="handouts")
+    meeting = models.ForeignKey(
+        Meeting, verbose_name="会議", on_delete=models.CASCADE, related_name="handouts"
+    )
     title = models.CharField("資料名", max_length=200)
     file = models.FileField("ファイル", upload_to="handouts/%Y/")
     content_type = models.CharField("ファイル形式", max_length=100, blank=True)
     size = models.PositiveIntegerField("サイズ（バイト）", default=0)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="登録者", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="登録者",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     uploaded_at = models.DateTimeField("登録日時", auto_now_add=True)
 
@@ -196,7 +225,10 @@ class CalendarFeed(models.Model):
         "council.Council", verbose_name="協議会", on_delete=models.CASCADE, related_name="calendar_feeds"
     )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="利用者", on_delete=models.CASCADE, related_name="calendar_feeds"
+        settings.AUTH_USER_MODEL,
+        verbose_name="利用者",
+        on_delete=models.CASCADE,
+        related_name="calendar_feeds",
     )
     scope = models.CharField("対象", max_length=10, choices=CalendarFeedScope.choices)
     body = models.ForeignKey(

@@ -43,7 +43,9 @@ def schedule(request: HttpRequest, slug: str) -> HttpResponse:
     fiscal_year = selected_fiscal_year(request)
     grid = schedule_for(user=request.user, council=council, fiscal_year=fiscal_year)
     return render(
-        request, "meetings/schedule.html", council_context(request, council, fiscal_year=fiscal_year, schedule=grid)
+        request,
+        "meetings/schedule.html",
+        council_context(request, council, fiscal_year=fiscal_year, schedule=grid),
     )
 
 
@@ -58,7 +60,10 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         request,
         "meetings/dashboard.html",
         council_context(
-            request, council, fiscal_year=data.fiscal_year, dashboard=data,
+            request,
+            council,
+            fiscal_year=data.fiscal_year,
+            dashboard=data,
             today_label=format_wareki(data.today, weekday=True),
         ),
     )
@@ -122,12 +127,18 @@ def calendars(request: HttpRequest, slug: str) -> HttpResponse:
         if form.is_valid():
             try:
                 feed = calendar_feed_create(
-                    user=request.user, council=council, scope=form.cleaned_data["scope"], body=form.cleaned_data["body"]
+                    user=request.user,
+                    council=council,
+                    scope=form.cleaned_data["scope"],
+                    body=form.cleaned_data["body"],
                 )
             except ValidationError as error:
                 form.add_error(None, error)
             else:
-                messages.success(request, f"カレンダーURL「{calendar_name(feed)}」を作成しました。下のURLをカレンダーに登録してください。")
+                messages.success(
+                    request,
+                    f"カレンダーURL「{calendar_name(feed)}」を作成しました。下のURLをカレンダーに登録してください。",
+                )
                 return redirect("calendars", slug=council.slug)
     elif request.method in ("GET", "HEAD"):
         form = CalendarFeedForm(bodies=bodies)
@@ -137,7 +148,9 @@ def calendars(request: HttpRequest, slug: str) -> HttpResponse:
         {"feed": feed, "name": calendar_name(feed), "url": _feed_url(request, feed.token)}
         for feed in feeds_of(user=request.user, council=council)
     ]
-    return render(request, "meetings/calendars.html", council_context(request, council, form=form, feeds=feeds))
+    return render(
+        request, "meetings/calendars.html", council_context(request, council, form=form, feeds=feeds)
+    )
 
 
 @login_required
@@ -146,7 +159,10 @@ def calendar_revoke(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     council = get_council_for_user(request.user, slug)
     feed = get_own_feed(user=request.user, council=council, pk=pk)
     calendar_feed_revoke(feed=feed)
-    messages.success(request, f"カレンダーURL「{calendar_name(feed)}」を停止しました。このURLではもう予定を取得できません。")
+    messages.success(
+        request,
+        f"カレンダーURL「{calendar_name(feed)}」を停止しました。このURLではもう予定を取得できません。",
+    )
     return redirect("calendars", slug=council.slug)
 
 

@@ -88,8 +88,16 @@ class MeetingResource(CouncilResource):
 
     # Model fields a row can change (``bulk_update`` writes these and the stamp).
     WRITTEN_FIELDS = (
-        "fiscal_year", "sequence", "date", "start_time", "end_time", "format", "place", "status",
-        "agencies_count", "people_count",
+        "fiscal_year",
+        "sequence",
+        "date",
+        "start_time",
+        "end_time",
+        "format",
+        "place",
+        "status",
+        "agencies_count",
+        "people_count",
     )
     # The constraints of Meeting that ``_validate`` evaluates in Python (a test keeps this in step
     # with Meeting.Meta.constraints, so a new constraint cannot be forgotten here).
@@ -99,8 +107,18 @@ class MeetingResource(CouncilResource):
     class Meta(CouncilResource.Meta):
         model = Meeting
         fields = (
-            "body", "fiscal_year", "sequence", "date", "start_time", "end_time", "format", "place", "status",
-            "agencies_count", "people_count", "items",
+            "body",
+            "fiscal_year",
+            "sequence",
+            "date",
+            "start_time",
+            "end_time",
+            "format",
+            "place",
+            "status",
+            "agencies_count",
+            "people_count",
+            "items",
         )
         import_id_fields = ("body", "date")
         # Nothing is written row by row (see the class docstring), so no savepoint per row either.
@@ -125,9 +143,16 @@ class MeetingResource(CouncilResource):
         body_ids = sorted({body.pk for body in bodies})
         if not self.dry_run and body_ids:
             # The lock meeting_save_numbered takes: numbering of these bodies waits for this import.
-            list(Body.objects.select_for_update().filter(pk__in=body_ids).order_by("pk").values_list("pk", flat=True))
+            list(
+                Body.objects.select_for_update()
+                .filter(pk__in=body_ids)
+                .order_by("pk")
+                .values_list("pk", flat=True)
+            )
         meetings = list(
-            Meeting.objects.filter(body_id__in=body_ids).select_related("body").order_by("body_id", "sequence", "id")
+            Meeting.objects.filter(body_id__in=body_ids)
+            .select_related("body")
+            .order_by("body_id", "sequence", "id")
         )
         items: dict[int, list[str]] = {}
         for meeting_id, text in (
@@ -221,11 +246,17 @@ class MeetingResource(CouncilResource):
         # A constraint is checked only on values that were read (an unreadable date is reported
         # once, not again as 「開催済の会議には開催日を…」).
         messages = _constraint_messages()
-        if not errors.keys() & {"status", "date"} and instance.status == MeetingStatus.HELD and instance.date is None:
+        if (
+            not errors.keys() & {"status", "date"}
+            and instance.status == MeetingStatus.HELD
+            and instance.date is None
+        ):
             errors.setdefault(NON_FIELD_ERRORS, []).append(messages["meeting_held_has_date"])
         if (
             not errors.keys() & {"start_time", "end_time"}
-            and instance.start_time and instance.end_time and instance.end_time < instance.start_time
+            and instance.start_time
+            and instance.end_time
+            and instance.end_time < instance.start_time
         ):
             errors.setdefault(NON_FIELD_ERRORS, []).append(messages["meeting_times_ordered"])
         if errors:
@@ -263,7 +294,9 @@ class MeetingResource(CouncilResource):
             updated = [meeting for meeting, _ in self._to_update]
             for meeting in updated:
                 meeting.updated_at = now  # bulk_update does not apply auto_now
-            Meeting.objects.bulk_update(updated, [*self.WRITTEN_FIELDS, "updated_at"], batch_size=self.BATCH_SIZE)
+            Meeting.objects.bulk_update(
+                updated, [*self.WRITTEN_FIELDS, "updated_at"], batch_size=self.BATCH_SIZE
+            )
             relisted = [meeting for meeting, changed in self._to_update if "取組・検討内容" in changed]
             for start in range(0, len(relisted), self.BATCH_SIZE):
                 batch = relisted[start : start + self.BATCH_SIZE]
@@ -290,8 +323,16 @@ class MeetingResource(CouncilResource):
 
     def example_row(self):
         return {
-            "会議体": "相談支援部会", "年度": "令和6年度", "回次": "", "開催日": dt.date(2024, 6, 10),
-            "開始時刻": "14:00", "終了時刻": "16:00", "開催形式": MeetingFormat.IN_PERSON.label,
-            "会場": "市役所 第1会議室", "状態": MeetingStatus.HELD.label, "参加機関数": 12, "参加人数": 18,
+            "会議体": "相談支援部会",
+            "年度": "令和6年度",
+            "回次": "",
+            "開催日": dt.date(2024, 6, 10),
+            "開始時刻": "14:00",
+            "終了時刻": "16:00",
+            "開催形式": MeetingFormat.IN_PERSON.label,
+            "会場": "市役所 第1会議室",
+            "状態": MeetingStatus.HELD.label,
+            "参加機関数": 12,
+            "参加人数": 18,
             "取組・検討内容": "・事例検討（地域移行）\n・部会の年間計画",
         }

@@ -47,7 +47,7 @@ def meeting_label(meeting: Meeting, body_name: str) -> str:
     text = f"{body_name} {meeting.sequence_label}"
     title = meeting.title.strip()
     if title.startswith(body_name):
-        title = title[len(body_name):].strip()
+        title = title[len(body_name) :].strip()
     if title:
         text += title if title.startswith(("（", "(")) else f" {title}"
     return text
@@ -236,7 +236,9 @@ def build_schedule(*, fiscal_year: int, bodies: Sequence[Body], meetings: Iterab
     """
     by_body: dict[int, list[Meeting]] = defaultdict(list)
     for meeting in meetings:
-        if meeting.fiscal_year == fiscal_year and (meeting.date is None or fiscal_year_of(meeting.date) == fiscal_year):
+        if meeting.fiscal_year == fiscal_year and (
+            meeting.date is None or fiscal_year_of(meeting.date) == fiscal_year
+        ):
             by_body[meeting.body_id].append(meeting)
 
     rows: list[ScheduleRow] = []
@@ -263,9 +265,7 @@ def build_schedule(*, fiscal_year: int, bodies: Sequence[Body], meetings: Iterab
     )
 
 
-def schedule_for(
-    *, user: AbstractBaseUser | AnonymousUser, council: Council, fiscal_year: int
-) -> Schedule:
+def schedule_for(*, user: AbstractBaseUser | AnonymousUser, council: Council, fiscal_year: int) -> Schedule:
     """The grid of the bodies ``user`` may read. Four queries (plus the user's roles, read once)."""
     bodies = list(readable_bodies(user, council).prefetch_related("names", "statuses"))
     meetings = Meeting.objects.filter(body__in=[b.pk for b in bodies], fiscal_year=fiscal_year).order_by()
@@ -394,7 +394,11 @@ def build_dashboard(
     chase = []
     for meeting in to_chase:
         meeting.body = by_id[meeting.body_id]
-        reason = "開催済の記録がありません" if meeting.status == MeetingStatus.PLANNED else "取組・検討内容が未入力です"
+        reason = (
+            "開催済の記録がありません"
+            if meeting.status == MeetingStatus.PLANNED
+            else "取組・検討内容が未入力です"
+        )
         label = meeting_label(meeting, name(meeting.body, meeting.fiscal_year))
         chase.append(ChaseItem(meeting=meeting, label=label, reason=reason))
 
@@ -433,7 +437,10 @@ def build_dashboard(
         load = loads.get(body_id)
         if load is None:
             load = loads[body_id] = IssueLoad(
-                body=body, name=name(body), total=0, by_status=[],
+                body=body,
+                name=name(body),
+                total=0,
+                by_status=[],
                 body_status=body.status_in(fiscal_year) or BodyStatusKind.ACTIVE,
             )
         load.total += count
@@ -476,7 +483,10 @@ def dashboard_for(*, council: Council, today: dt.date) -> Dashboard:
     has_items = Exists(MeetingItem.objects.filter(meeting=OuterRef("pk")))
     to_chase = (
         meetings.filter(fiscal_year__in=[fiscal_year - 1, fiscal_year])
-        .filter(Q(status=MeetingStatus.HELD, date__lte=today) & ~has_items | Q(status=MeetingStatus.PLANNED, date__lt=today))
+        .filter(
+            Q(status=MeetingStatus.HELD, date__lte=today) & ~has_items
+            | Q(status=MeetingStatus.PLANNED, date__lt=today)
+        )
         .order_by("-date", "body__sort_order")
     )
 
@@ -484,15 +494,13 @@ def dashboard_for(*, council: Council, today: dt.date) -> Dashboard:
         held_this_year=Count("id", filter=Q(status=MeetingStatus.HELD, fiscal_year=fiscal_year)),
         planned_rest_of_year=Count(
             "id",
-            filter=Q(status=MeetingStatus.PLANNED, fiscal_year=fiscal_year) & (Q(date__gte=today) | Q(date__isnull=True)),
+            filter=Q(status=MeetingStatus.PLANNED, fiscal_year=fiscal_year)
+            & (Q(date__gte=today) | Q(date__isnull=True)),
         ),
         last_held=Max("date", filter=Q(status=MeetingStatus.HELD, date__lte=today)),
         next_planned=Min("date", filter=Q(status=MeetingStatus.PLANNED, date__gte=today)),
     )
-    stats = {
-        row.pop("body_id"): MeetingStats(**row)
-        for row in aggregates
-    }
+    stats = {row.pop("body_id"): MeetingStats(**row) for row in aggregates}
 
     open_issues = (
         RegionalIssue.objects.filter(council=council, status__in=OPEN_STATUSES)

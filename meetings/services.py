@@ -116,7 +116,9 @@ def meeting_recount_attendance(*, meeting: Meeting) -> None:
     guests = list(meeting.guests.all())
     agencies: set[str] = set()
     for row in people:
-        agencies.add(f"org:{row.person.organization_id}" if row.person.organization_id else f"person:{row.person_id}")
+        agencies.add(
+            f"org:{row.person.organization_id}" if row.person.organization_id else f"person:{row.person_id}"
+        )
     for guest in guests:
         if guest.organization_id:
             agencies.add(f"org:{guest.organization_id}")
@@ -184,7 +186,10 @@ def meeting_update(
         raise TypeError(f"meeting_update cannot set {sorted(unknown)}")
     # Locked, so that two people saving the same meeting at once cannot both renumber it.
     stored_year, stored_at = (
-        Meeting.objects.select_for_update().filter(pk=meeting.pk).values_list("fiscal_year", "updated_at").get()
+        Meeting.objects.select_for_update()
+        .filter(pk=meeting.pk)
+        .values_list("fiscal_year", "updated_at")
+        .get()
     )
     if loaded_version and loaded_version != stored_at.isoformat():
         # Someone saved this meeting after the user opened the form: do not write over their change.
@@ -328,7 +333,9 @@ def _megabytes(size: int) -> str:
 
 
 @transaction.atomic
-def handout_add(*, meeting: Meeting, file: UploadedFile, title: str = "", uploaded_by: User | None = None) -> Handout:
+def handout_add(
+    *, meeting: Meeting, file: UploadedFile, title: str = "", uploaded_by: User | None = None
+) -> Handout:
     """Store a file handed out at the meeting (checked by ``handout_check_file``)."""
     content_type = handout_check_file(file)
     title = title.strip() or PurePath(file.name or "資料").stem

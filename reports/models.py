@@ -37,14 +37,25 @@ class ReportJob(models.Model):
     data is answered with the stored file instead of rendering again.
     """
 
-    council = models.ForeignKey(Council, verbose_name="協議会", on_delete=models.CASCADE, related_name="report_jobs")
+    council = models.ForeignKey(
+        Council, verbose_name="協議会", on_delete=models.CASCADE, related_name="report_jobs"
+    )
     body = models.ForeignKey(
-        Body, verbose_name="会議体", null=True, blank=True, on_delete=models.CASCADE, related_name="report_jobs"
+        Body,
+        verbose_name="会議体",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="report_jobs",
     )
     fiscal_year = models.PositiveSmallIntegerField("年度")
     kind = models.CharField("帳票", max_length=20, choices=DocumentKind.choices)
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="依頼者", null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="依頼者",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     status = models.CharField("状態", max_length=20, choices=JobStatus.choices, default=JobStatus.QUEUED)
     input_hash = models.CharField("入力データの指紋", max_length=64, blank=True, db_index=True)

@@ -73,7 +73,11 @@ class StaticOnlyFetcher(URLFetcher):
             logger.warning("PDF renderer refused to fetch %s", url[:200])
             raise RefusedFetch(f"refused: {url[:200]}")
         self.fetched.append(url)
-        content_type = "text/css" if path.suffix == ".css" else _MIME.get(path.suffix.lower(), "application/octet-stream")
+        content_type = (
+            "text/css"
+            if path.suffix == ".css"
+            else _MIME.get(path.suffix.lower(), "application/octet-stream")
+        )
         return URLFetcherResponse(url, body=path.read_bytes(), headers={"Content-Type": content_type})
 
     @staticmethod
@@ -82,7 +86,7 @@ class StaticOnlyFetcher(URLFetcher):
         if not url.startswith(prefix):
             return None
         parts = urlsplit(url)
-        relative = unquote(parts.path)[len(urlsplit(prefix).path):]
+        relative = unquote(parts.path)[len(urlsplit(prefix).path) :]
         if not relative or ".." in relative.split("/") or relative.startswith("/"):
             return None
         found = finders.find(relative)
@@ -97,7 +101,9 @@ def check_request(kind: str, body: Body | None) -> DocumentKind:
         kind = DocumentKind(kind)
     except ValueError:
         choices = "、".join(k.value for k in DocumentKind)
-        raise DocumentRequestError(f"帳票の種類「{kind}」はありません。次から選んでください: {choices}") from None
+        raise DocumentRequestError(
+            f"帳票の種類「{kind}」はありません。次から選んでください: {choices}"
+        ) from None
     if kind in BODY_DOCUMENTS and body is None:
         raise DocumentRequestError(f"{kind.label}は会議体ごとの帳票です。会議体を指定してください。")
     if kind not in BODY_DOCUMENTS and body is not None:
@@ -117,8 +123,11 @@ def build_context(kind: str, *, council: Council, fiscal_year: int, body: Body |
         context = selectors.summary_context(council=council, fiscal_year=fiscal_year)
     else:
         context = selectors.book_context(council=council, fiscal_year=fiscal_year)
-    context.update(kind=kind, fiscal_year_label=format_fiscal_year(fiscal_year),
-                   next_fiscal_year_label=format_fiscal_year(fiscal_year + 1))
+    context.update(
+        kind=kind,
+        fiscal_year_label=format_fiscal_year(fiscal_year),
+        next_fiscal_year_label=format_fiscal_year(fiscal_year + 1),
+    )
     return context
 
 

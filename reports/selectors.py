@@ -126,7 +126,9 @@ def _body_sets(bodies: list[Body], fiscal_year: int) -> dict[int, BodySet]:
     )
     for evaluation in evaluations:
         sets[evaluation.body_id].evaluation = evaluation
-    for policy in ActivityPolicy.objects.filter(body__in=ids, fiscal_year__lte=fiscal_year + 1).order_by("fiscal_year"):
+    for policy in ActivityPolicy.objects.filter(body__in=ids, fiscal_year__lte=fiscal_year + 1).order_by(
+        "fiscal_year"
+    ):
         if policy.fiscal_year == fiscal_year + 1:
             sets[policy.body_id].policy = policy
         else:
@@ -147,7 +149,9 @@ def body_document_context(*, body: Body, fiscal_year: int) -> dict:
 
 def _council_bodies(council: Council) -> list[Body]:
     return list(
-        Body.objects.filter(council=council).exclude(kind__in=PRIVATE_KINDS).prefetch_related("names", "statuses")
+        Body.objects.filter(council=council)
+        .exclude(kind__in=PRIVATE_KINDS)
+        .prefetch_related("names", "statuses")
     )
 
 
@@ -159,7 +163,11 @@ def council_schedule(*, council: Council, fiscal_year: int) -> Schedule:
 
 
 def schedule_context(*, council: Council, fiscal_year: int) -> dict:
-    return {"council": council, "fiscal_year": fiscal_year, "schedule": council_schedule(council=council, fiscal_year=fiscal_year)}
+    return {
+        "council": council,
+        "fiscal_year": fiscal_year,
+        "schedule": council_schedule(council=council, fiscal_year=fiscal_year),
+    }
 
 
 @dataclass
@@ -222,7 +230,12 @@ def _summary(council: Council, fiscal_year: int, bodies: list[Body], sets: dict[
                     lines=_summary_lines(body_set),
                 )
             )
-    return {"council": council, "fiscal_year": fiscal_year, "entries": entries["formal"], "liaison": entries["liaison"]}
+    return {
+        "council": council,
+        "fiscal_year": fiscal_year,
+        "entries": entries["formal"],
+        "liaison": entries["liaison"],
+    }
 
 
 def book_context(*, council: Council, fiscal_year: int) -> dict:

@@ -41,21 +41,36 @@ def report_request(
     """
     html = render_html(kind, council=council, fiscal_year=fiscal_year, body=body)  # validates kind/body
     input_hash = fingerprint(html)
-    same = ReportJob.objects.filter(council=council, body=body, kind=kind, fiscal_year=fiscal_year, input_hash=input_hash)
+    same = ReportJob.objects.filter(
+        council=council, body=body, kind=kind, fiscal_year=fiscal_year, input_hash=input_hash
+    )
     done = same.filter(status=JobStatus.DONE).exclude(file="").order_by("-finished_at", "-id").first()
     if done is not None and done.file.storage.exists(done.file.name):
         now = timezone.now()
         # A row of its own: who asked is recorded, and the file is shared, not copied.
         return ReportJob.objects.create(
-            council=council, body=body, kind=kind, fiscal_year=fiscal_year, requested_by=user,
-            status=JobStatus.DONE, input_hash=input_hash, file=done.file.name, started_at=now, finished_at=now,
+            council=council,
+            body=body,
+            kind=kind,
+            fiscal_year=fiscal_year,
+            requested_by=user,
+            status=JobStatus.DONE,
+            input_hash=input_hash,
+            file=done.file.name,
+            started_at=now,
+            finished_at=now,
         )
     pending = same.filter(status__in=[JobStatus.QUEUED, JobStatus.RUNNING]).order_by("-id").first()
     if pending is not None:
         return pending  # the same document is being made already
     job = ReportJob.objects.create(
-        council=council, body=body, kind=kind, fiscal_year=fiscal_year, requested_by=user,
-        status=JobStatus.QUEUED, input_hash=input_hash,
+        council=council,
+        body=body,
+        kind=kind,
+        fiscal_year=fiscal_year,
+        requested_by=user,
+        status=JobStatus.QUEUED,
+        input_hash=input_hash,
     )
     _dispatch(job.pk)
     return job

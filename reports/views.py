@@ -38,7 +38,10 @@ class ReportRequestForm(forms.Form):
     kind = forms.ChoiceField(label="帳票", choices=DocumentKind.choices, widget=forms.RadioSelect)
     fiscal_year = forms.TypedChoiceField(label="年度", coerce=int)
     body = forms.ModelChoiceField(
-        label="会議体", queryset=Body.objects.none(), required=False, empty_label="（協議会全体の帳票では選びません）",
+        label="会議体",
+        queryset=Body.objects.none(),
+        required=False,
+        empty_label="（協議会全体の帳票では選びません）",
         help_text="検討状況報告書・振り返り・評価シート・活動方針は、会議体を選んでください。",
     )
 
@@ -70,7 +73,9 @@ def may_request(user, council: Council, kind: str, body: Body | None) -> bool:
 def _jobs(user, council: Council) -> QuerySet[ReportJob]:
     """The council's jobs of council documents and of bodies the user may read."""
     readable = readable_bodies(user, council)
-    return for_user(ReportJob.objects.filter(council=council), user).filter(Q(body__isnull=True) | Q(body__in=readable))
+    return for_user(ReportJob.objects.filter(council=council), user).filter(
+        Q(body__isnull=True) | Q(body__in=readable)
+    )
 
 
 def _job_for_user(request: HttpRequest, slug: str, pk: int) -> tuple[Council, ReportJob]:
@@ -89,16 +94,25 @@ def report_list(request: HttpRequest, slug: str) -> HttpResponse:
     fiscal_year = selected_fiscal_year(request)
     form = ReportRequestForm(request.POST or None, bodies=bodies, fiscal_year=fiscal_year)
     if request.method == "POST" and form.is_valid():
-        kind, body, year = form.cleaned_data["kind"], form.cleaned_data["body"], form.cleaned_data["fiscal_year"]
+        kind, body, year = (
+            form.cleaned_data["kind"],
+            form.cleaned_data["body"],
+            form.cleaned_data["fiscal_year"],
+        )
         if not may_request(request.user, council, kind, body):
             raise PermissionDenied("この帳票を作成する権限がありません。")
         job = report_request(user=request.user, council=council, kind=kind, fiscal_year=year, body=body)
         return redirect("report_job", council.slug, job.pk)
     page = Paginator(
-        _jobs(request.user, council).select_related("body", "requested_by").order_by("-created_at", "-id"), PAGE_SIZE
+        _jobs(request.user, council).select_related("body", "requested_by").order_by("-created_at", "-id"),
+        PAGE_SIZE,
     ).get_page(request.GET.get("page"))
     context = council_context(
-        request, council, fiscal_year=fiscal_year, form=form, page=page,
+        request,
+        council,
+        fiscal_year=fiscal_year,
+        form=form,
+        page=page,
         # The spreadsheet export (council.import_views.export) is the secretariat's: nobody else
         # is shown a link that would answer 403.
         can_export=is_secretariat_of(request.user, council.pk),
@@ -114,7 +128,9 @@ def _status_payload(council: Council, job: ReportJob) -> dict:
         "error": job.error,
         "pending": job.status in PENDING,
         "file_url": job.file.url if job.status == JobStatus.DONE and job.file else "",
-        "retry_url": reverse("report_job_retry", args=[council.slug, job.pk]) if job.status == JobStatus.FAILED else "",
+        "retry_url": reverse("report_job_retry", args=[council.slug, job.pk])
+        if job.status == JobStatus.FAILED
+        else "",
     }
 
 
@@ -125,7 +141,10 @@ def report_job(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if job.body and (gate := pledge_gate(request, job.body)):
         return gate
     context = council_context(
-        request, council, job=job, pending=job.status in PENDING,
+        request,
+        council,
+        job=job,
+        pending=job.status in PENDING,
         can_retry=job.status == JobStatus.FAILED and may_request(request.user, council, job.kind, job.body),
         fiscal_year_label=format_fiscal_year(job.fiscal_year),
     )

@@ -79,7 +79,10 @@ class EvaluationAdmin(YearlyDocumentAdmin):
                 ]
             },
         ),
-        ("来年度の取り組みについて", {"fields": ["next_year", "next_policy", "next_activities", "handover", "end_reason"]}),
+        (
+            "来年度の取り組みについて",
+            {"fields": ["next_year", "next_policy", "next_activities", "handover", "end_reason"]},
+        ),
     ]
 
 

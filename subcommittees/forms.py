@@ -68,8 +68,15 @@ class EvaluationForm(VersionedForm):
     class Meta:
         model = Evaluation
         fields = [
-            "written_on", "policy", "narrative", *FUNCTION_FIELDS,
-            "next_year", "next_policy", "next_activities", "handover", "end_reason",
+            "written_on",
+            "policy",
+            "narrative",
+            *FUNCTION_FIELDS,
+            "next_year",
+            "next_policy",
+            "next_activities",
+            "handover",
+            "end_reason",
         ]
         widgets = {
             "policy": _textarea(3),
@@ -125,7 +132,9 @@ class CommentForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("person") and not (cleaned.get("text") or "").strip():
-            self.add_error("text", "感想・意見を入力してください（行を消すときは、発言者も空欄にしてください）。")
+            self.add_error(
+                "text", "感想・意見を入力してください（行を消すときは、発言者も空欄にしてください）。"
+            )
         return cleaned
 
     @property
@@ -155,7 +164,9 @@ class BaseCommentFormSet(forms.BaseFormSet):
                 field.disabled = True
 
 
-CommentFormSet = forms.formset_factory(CommentForm, formset=BaseCommentFormSet, extra=3, max_num=100, absolute_max=200)
+CommentFormSet = forms.formset_factory(
+    CommentForm, formset=BaseCommentFormSet, extra=3, max_num=100, absolute_max=200
+)
 
 
 REVIEW_COMMENT_MAX = 2000
@@ -166,7 +177,10 @@ class ReviewCommentForm(forms.Form):
     """The comment sent with a review step (提出・差戻し・承認): kept as typed when a step is refused."""
 
     comment = forms.CharField(
-        label="コメント", required=False, max_length=REVIEW_COMMENT_MAX, strip=True,
+        label="コメント",
+        required=False,
+        max_length=REVIEW_COMMENT_MAX,
+        strip=True,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
@@ -187,10 +201,13 @@ class SubmitForm(ReviewCommentForm):
 class ReviewDecisionForm(ReviewCommentForm):
     ACTIONS = [("approve", "承認する"), ("return", "差し戻す")]
 
-    action = forms.ChoiceField(choices=ACTIONS, error_messages={
-        "required": "「差し戻す」か「承認する」を選んでください。",
-        "invalid_choice": "「差し戻す」か「承認する」を選んでください。",
-    })
+    action = forms.ChoiceField(
+        choices=ACTIONS,
+        error_messages={
+            "required": "「差し戻す」か「承認する」を選んでください。",
+            "invalid_choice": "「差し戻す」か「承認する」を選んでください。",
+        },
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -32,7 +32,9 @@ class YearlyDocument(models.Model):
 class ActivityPolicy(YearlyDocument):
     """次年度 活動方針: the policy a body sets for a fiscal year."""
 
-    body = models.ForeignKey(Body, verbose_name="会議体", on_delete=models.CASCADE, related_name="activity_policies")
+    body = models.ForeignKey(
+        Body, verbose_name="会議体", on_delete=models.CASCADE, related_name="activity_policies"
+    )
     history = models.TextField("これまでの経過", blank=True)
     policy = models.TextField("今年度の方針", blank=True)
     activities = models.TextField("具体的活動内容", blank=True)
@@ -42,7 +44,11 @@ class ActivityPolicy(YearlyDocument):
         verbose_name_plural = "活動方針"
         ordering = ["body", "-fiscal_year"]
         constraints = [
-            models.UniqueConstraint(fields=["body", "fiscal_year"], name="activitypolicy_unique_per_year", violation_error_message="この会議体のこの年度の活動方針はすでにあります。"),
+            models.UniqueConstraint(
+                fields=["body", "fiscal_year"],
+                name="activitypolicy_unique_per_year",
+                violation_error_message="この会議体のこの年度の活動方針はすでにあります。",
+            ),
         ]
 
 
@@ -50,7 +56,9 @@ class ActivityPolicy(YearlyDocument):
 class ProgressReport(YearlyDocument):
     """検討状況報告書: the narrative parts; members and the meeting table are derived."""
 
-    body = models.ForeignKey(Body, verbose_name="会議体", on_delete=models.CASCADE, related_name="progress_reports")
+    body = models.ForeignKey(
+        Body, verbose_name="会議体", on_delete=models.CASCADE, related_name="progress_reports"
+    )
     policy = models.TextField("取組方針", blank=True)
     actions = models.TextField("具体的取組", blank=True)
     direction = models.TextField("今後の検討の方向性", blank=True)
@@ -61,7 +69,11 @@ class ProgressReport(YearlyDocument):
         verbose_name_plural = "検討状況報告書"
         ordering = ["body", "-fiscal_year"]
         constraints = [
-            models.UniqueConstraint(fields=["body", "fiscal_year"], name="progressreport_unique_per_year", violation_error_message="この会議体のこの年度の検討状況報告書はすでにあります。"),
+            models.UniqueConstraint(
+                fields=["body", "fiscal_year"],
+                name="progressreport_unique_per_year",
+                violation_error_message="この会議体のこの年度の検討状況報告書はすでにあります。",
+            ),
         ]
 
 
@@ -93,7 +105,9 @@ class EvaluationStatus(models.TextChoices):
 class Evaluation(YearlyDocument):
     """振り返り・評価シート: the year-end review, reviewed by the welfare division."""
 
-    body = models.ForeignKey(Body, verbose_name="会議体", on_delete=models.CASCADE, related_name="evaluations")
+    body = models.ForeignKey(
+        Body, verbose_name="会議体", on_delete=models.CASCADE, related_name="evaluations"
+    )
     written_on = models.DateField("作成日", null=True, blank=True)
     policy = models.TextField("活動方針", blank=True)
     narrative = models.TextField("取り組み内容", blank=True)
@@ -104,20 +118,30 @@ class Evaluation(YearlyDocument):
     function_advocacy = models.BooleanField(CouncilFunction.ADVOCACY.label, default=False)
     function_evaluation = models.BooleanField(CouncilFunction.EVALUATION.label, default=False)
     next_year = models.CharField(
-        "来年度の取り組み", max_length=10, choices=NextYearDecision.choices, blank=True, default=NextYearDecision.UNDECIDED
+        "来年度の取り組み",
+        max_length=10,
+        choices=NextYearDecision.choices,
+        blank=True,
+        default=NextYearDecision.UNDECIDED,
     )
     next_policy = models.TextField("活動方針（案）", blank=True)
     next_activities = models.TextField("取り組み内容（来年度）", blank=True)
     handover = models.TextField("引き継ぎ事項等", blank=True)
     end_reason = models.TextField("終了する理由等", blank=True)
-    status = models.CharField("状態", max_length=20, choices=EvaluationStatus.choices, default=EvaluationStatus.DRAFT)
+    status = models.CharField(
+        "状態", max_length=20, choices=EvaluationStatus.choices, default=EvaluationStatus.DRAFT
+    )
 
     class Meta:
         verbose_name = "振り返り・評価シート"
         verbose_name_plural = "振り返り・評価シート"
         ordering = ["body", "-fiscal_year"]
         constraints = [
-            models.UniqueConstraint(fields=["body", "fiscal_year"], name="evaluation_unique_per_year", violation_error_message="この会議体のこの年度の振り返り・評価シートはすでにあります。"),
+            models.UniqueConstraint(
+                fields=["body", "fiscal_year"],
+                name="evaluation_unique_per_year",
+                violation_error_message="この会議体のこの年度の振り返り・評価シートはすでにあります。",
+            ),
             models.CheckConstraint(
                 condition=~models.Q(next_year="end") | ~models.Q(end_reason=""),
                 name="evaluation_end_needs_reason",
@@ -135,9 +159,16 @@ class Evaluation(YearlyDocument):
 class EvaluationComment(models.Model):
     """メンバーの感想・意見: one member's comment on the year, attributable to a person."""
 
-    evaluation = models.ForeignKey(Evaluation, verbose_name="評価シート", on_delete=models.CASCADE, related_name="comments")
+    evaluation = models.ForeignKey(
+        Evaluation, verbose_name="評価シート", on_delete=models.CASCADE, related_name="comments"
+    )
     person = models.ForeignKey(
-        Person, verbose_name="発言者", null=True, blank=True, on_delete=models.SET_NULL, related_name="evaluation_comments"
+        Person,
+        verbose_name="発言者",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="evaluation_comments",
     )
     position = models.PositiveSmallIntegerField("順番", default=0)
     text = models.TextField("感想・意見")
@@ -155,16 +186,28 @@ class EvaluationComment(models.Model):
 class EvaluationReview(models.Model):
     """One step of the welfare division's review: submitted, returned with comments, approved."""
 
-    evaluation = models.ForeignKey(Evaluation, verbose_name="評価シート", on_delete=models.CASCADE, related_name="reviews")
+    evaluation = models.ForeignKey(
+        Evaluation, verbose_name="評価シート", on_delete=models.CASCADE, related_name="reviews"
+    )
     to_status = models.CharField("状態", max_length=20, choices=EvaluationStatus.choices)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="実施者", null=True, on_delete=models.SET_NULL, related_name="+")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="実施者",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     by_name = models.CharField("実施者名", max_length=150)
     at = models.DateTimeField("日時", default=timezone.now)
     comment = models.TextField("コメント", blank=True)
     # The approval's own PDF, the frozen record of what was approved: set by evaluation_approve,
     # never for the other steps. SET_NULL: deleting a job must not erase the review history.
     report_job = models.ForeignKey(
-        "reports.ReportJob", verbose_name="承認した版のPDF", null=True, blank=True, on_delete=models.SET_NULL,
+        "reports.ReportJob",
+        verbose_name="承認した版のPDF",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="approvals",
     )
 

@@ -26,7 +26,9 @@ def is_reviewer_of(user: AbstractBaseUser | AnonymousUser, council_id: int) -> b
     """福祉課 (RoleKind.REVIEWER) of the council: the one who returns or approves evaluations."""
     if not user.is_authenticated:
         return False
-    return user.is_superuser or any(role.kind == RoleKind.REVIEWER for role in council_roles(user, council_id))
+    return user.is_superuser or any(
+        role.kind == RoleKind.REVIEWER for role in council_roles(user, council_id)
+    )
 
 
 def member_people(*, body: Body, fiscal_year: int) -> list[Person]:
@@ -46,7 +48,9 @@ def evaluation_for_page(*, body: Body, fiscal_year: int) -> Evaluation | None:
     return (
         Evaluation.objects.filter(body=body, fiscal_year=fiscal_year)
         .prefetch_related(
-            Prefetch("comments", EvaluationComment.objects.select_related("person").order_by("position", "id")),
+            Prefetch(
+                "comments", EvaluationComment.objects.select_related("person").order_by("position", "id")
+            ),
             Prefetch("reviews", reviews_with_jobs()),
         )
         .first()
@@ -80,9 +84,7 @@ def approved_versions(*, evaluation: Evaluation) -> list[ApprovedVersion]:
 def reviews_awaiting(*, user: AbstractBaseUser | AnonymousUser, council: Council) -> QuerySet[Evaluation]:
     """Submitted sheets of the bodies the user may read, oldest 年度 first: one query."""
     return (
-        Evaluation.objects.filter(
-            body__in=readable_bodies(user, council), status=EvaluationStatus.SUBMITTED
-        )
+        Evaluation.objects.filter(body__in=readable_bodies(user, council), status=EvaluationStatus.SUBMITTED)
         .select_related("body")
         .order_by("fiscal_year", "body__sort_order", "body__pk")
     )
@@ -90,10 +92,18 @@ def reviews_awaiting(*, user: AbstractBaseUser | AnonymousUser, council: Council
 
 def policy_of_year(*, body: Body, fiscal_year: int) -> str:
     """The policy the body set for the 年度: its 活動方針, else its report's 取組方針 (two queries at most)."""
-    policy = ActivityPolicy.objects.filter(body=body, fiscal_year=fiscal_year).values_list("policy", flat=True).first()
+    policy = (
+        ActivityPolicy.objects.filter(body=body, fiscal_year=fiscal_year)
+        .values_list("policy", flat=True)
+        .first()
+    )
     if policy and policy.strip():
         return policy
-    report = ProgressReport.objects.filter(body=body, fiscal_year=fiscal_year).values_list("policy", flat=True).first()
+    report = (
+        ProgressReport.objects.filter(body=body, fiscal_year=fiscal_year)
+        .values_list("policy", flat=True)
+        .first()
+    )
     return report or ""
 
 
@@ -111,9 +121,11 @@ def policy_history_draft(*, body: Body, fiscal_year: int) -> str:
     )
     since = earlier.fiscal_year if earlier else 0
     paragraphs = [earlier.history.strip()] if earlier else []
-    evaluations = Evaluation.objects.filter(
-        body=body, fiscal_year__gte=since, fiscal_year__lt=fiscal_year
-    ).exclude(narrative="").order_by("fiscal_year")
+    evaluations = (
+        Evaluation.objects.filter(body=body, fiscal_year__gte=since, fiscal_year__lt=fiscal_year)
+        .exclude(narrative="")
+        .order_by("fiscal_year")
+    )
     for evaluation in evaluations:
         paragraphs.append(f"{format_fiscal_year(evaluation.fiscal_year)}は、{evaluation.narrative.strip()}")
     return "\n\n".join(paragraphs)

@@ -41,10 +41,20 @@ PROGRESS_REPORT_FIELDS = frozenset({"policy", "actions", "direction", "notes_for
 POLICY_FIELDS = frozenset({"history", "policy", "activities"})
 EVALUATION_FIELDS = frozenset(
     {
-        "written_on", "policy", "narrative",
-        "function_information", "function_coordination", "function_development",
-        "function_education", "function_advocacy", "function_evaluation",
-        "next_year", "next_policy", "next_activities", "handover", "end_reason",
+        "written_on",
+        "policy",
+        "narrative",
+        "function_information",
+        "function_coordination",
+        "function_development",
+        "function_education",
+        "function_advocacy",
+        "function_evaluation",
+        "next_year",
+        "next_policy",
+        "next_activities",
+        "handover",
+        "end_reason",
     }
 )
 EDITABLE_STATUSES = (EvaluationStatus.DRAFT, EvaluationStatus.RETURNED)
@@ -72,9 +82,10 @@ def display_name(user: AbstractBaseUser) -> str:
 def _locked(model: type[Model], *, body: Body, fiscal_year: int, loaded_version: str):
     """The document row, locked, or a new unsaved one; refuses a save on top of a newer change."""
     row = model.objects.select_for_update().filter(body=body, fiscal_year=fiscal_year).first()
-    stale = (
-        (row is not None and loaded_version == NEW_VERSION)
-        or (row is not None and loaded_version not in ("", NEW_VERSION) and loaded_version != row.updated_at.isoformat())
+    stale = (row is not None and loaded_version == NEW_VERSION) or (
+        row is not None
+        and loaded_version not in ("", NEW_VERSION)
+        and loaded_version != row.updated_at.isoformat()
     )
     if stale:
         raise ValidationError(STALE_MESSAGE.format(document=model._meta.verbose_name))
@@ -90,7 +101,9 @@ def _assign(row: Model, fields: dict, allowed: frozenset[str], service: str) -> 
 
 
 @transaction.atomic
-def progress_report_save(*, body: Body, fiscal_year: int, loaded_version: str = "", **fields) -> ProgressReport:
+def progress_report_save(
+    *, body: Body, fiscal_year: int, loaded_version: str = "", **fields
+) -> ProgressReport:
     """Create or change the narrative parts of a body's 検討状況報告書."""
     report = _locked(ProgressReport, body=body, fiscal_year=fiscal_year, loaded_version=loaded_version)
     _assign(report, fields, PROGRESS_REPORT_FIELDS, "progress_report_save")
@@ -100,7 +113,9 @@ def progress_report_save(*, body: Body, fiscal_year: int, loaded_version: str = 
 
 
 @transaction.atomic
-def activity_policy_save(*, body: Body, fiscal_year: int, loaded_version: str = "", **fields) -> ActivityPolicy:
+def activity_policy_save(
+    *, body: Body, fiscal_year: int, loaded_version: str = "", **fields
+) -> ActivityPolicy:
     """Create or change the 活動方針 of ``fiscal_year`` (the policy's own 年度)."""
     policy = _locked(ActivityPolicy, body=body, fiscal_year=fiscal_year, loaded_version=loaded_version)
     _assign(policy, fields, POLICY_FIELDS, "activity_policy_save")
@@ -134,7 +149,9 @@ def evaluation_save(
     for position, comment in enumerate(c for c in comments if c.text.strip()):
         if comment.person is not None and comment.person.council_id != body.council_id:
             raise ValidationError("発言者はこの協議会の方から選んでください。")
-        row = EvaluationComment(evaluation=evaluation, person=comment.person, position=position, text=comment.text.strip())
+        row = EvaluationComment(
+            evaluation=evaluation, person=comment.person, position=position, text=comment.text.strip()
+        )
         row.full_clean()
         rows.append(row)
     EvaluationComment.objects.bulk_create(rows)
@@ -176,7 +193,13 @@ def policy_prefill_from_evaluation(*, evaluation: Evaluation) -> ActivityPolicy 
 
 
 def _transition(
-    evaluation: Evaluation, *, by: AbstractBaseUser, allowed_from: tuple[str, ...], to: str, comment: str, refused: str
+    evaluation: Evaluation,
+    *,
+    by: AbstractBaseUser,
+    allowed_from: tuple[str, ...],
+    to: str,
+    comment: str,
+    refused: str,
 ) -> tuple[Evaluation, EvaluationReview]:
     locked = Evaluation.objects.select_for_update().get(pk=evaluation.pk)
     if locked.status not in allowed_from:
@@ -184,7 +207,12 @@ def _transition(
     locked.status = to
     locked.save(update_fields=["status", "updated_at"])
     review = EvaluationReview(
-        evaluation=locked, to_status=to, by=by, by_name=display_name(by), at=timezone.now(), comment=comment.strip()
+        evaluation=locked,
+        to_status=to,
+        by=by,
+        by_name=display_name(by),
+        at=timezone.now(),
+        comment=comment.strip(),
     )
     review.full_clean()
     review.save()
@@ -196,7 +224,11 @@ def _transition(
 def evaluation_submit(*, evaluation: Evaluation, by: AbstractBaseUser, comment: str = "") -> EvaluationReview:
     """The body sends its sheet to the reviewer (作成中・差戻し → 提出済)."""
     _locked_eval, review = _transition(
-        evaluation, by=by, allowed_from=EDITABLE_STATUSES, to=EvaluationStatus.SUBMITTED, comment=comment,
+        evaluation,
+        by=by,
+        allowed_from=EDITABLE_STATUSES,
+        to=EvaluationStatus.SUBMITTED,
+        comment=comment,
         refused="提出できるのは、作成中か差戻しのシートだけです。",
     )
     return review
@@ -208,7 +240,11 @@ def evaluation_return(*, evaluation: Evaluation, by: AbstractBaseUser, comment: 
     if not comment.strip():
         raise EvaluationTransitionRefused("差し戻すときは、直してほしい点をコメントに書いてください。")
     _locked_eval, review = _transition(
-        evaluation, by=by, allowed_from=(EvaluationStatus.SUBMITTED,), to=EvaluationStatus.RETURNED, comment=comment,
+        evaluation,
+        by=by,
+        allowed_from=(EvaluationStatus.SUBMITTED,),
+        to=EvaluationStatus.RETURNED,
+        comment=comment,
         refused="差し戻せるのは、提出済のシートだけです。",
     )
     return review
@@ -224,7 +260,11 @@ def evaluation_approve(
     changes the sheet, never that file.
     """
     locked, review = _transition(
-        evaluation, by=by, allowed_from=(EvaluationStatus.SUBMITTED,), to=EvaluationStatus.APPROVED, comment=comment,
+        evaluation,
+        by=by,
+        allowed_from=(EvaluationStatus.SUBMITTED,),
+        to=EvaluationStatus.APPROVED,
+        comment=comment,
         refused="承認できるのは、提出済のシートだけです。",
     )
     body = Body.objects.select_related("council").get(pk=locked.body_id)
@@ -243,12 +283,24 @@ def evaluation_reopen(*, evaluation: Evaluation, by: AbstractBaseUser) -> Evalua
     Refused while the approved PDF is still being made: the worker renders the sheet as it is
     when it runs, so editing before then would put the new version into the approved file.
     """
-    fresh = Evaluation.objects.prefetch_related(Prefetch("reviews", reviews_with_jobs())).get(pk=evaluation.pk)
+    fresh = Evaluation.objects.prefetch_related(Prefetch("reviews", reviews_with_jobs())).get(
+        pk=evaluation.pk
+    )
     versions = approved_versions(evaluation=fresh)
-    if versions and versions[-1].job is not None and versions[-1].job.status in (JobStatus.QUEUED, JobStatus.RUNNING):
-        raise EvaluationTransitionRefused("承認済みの版のPDFを作成中です。作成が終わってから、もう一度お試しください。")
+    if (
+        versions
+        and versions[-1].job is not None
+        and versions[-1].job.status in (JobStatus.QUEUED, JobStatus.RUNNING)
+    ):
+        raise EvaluationTransitionRefused(
+            "承認済みの版のPDFを作成中です。作成が終わってから、もう一度お試しください。"
+        )
     _locked_eval, review = _transition(
-        evaluation, by=by, allowed_from=(EvaluationStatus.APPROVED,), to=EvaluationStatus.DRAFT,
-        comment=REOPEN_COMMENT, refused="修正版を作れるのは、承認済のシートだけです。",
+        evaluation,
+        by=by,
+        allowed_from=(EvaluationStatus.APPROVED,),
+        to=EvaluationStatus.DRAFT,
+        comment=REOPEN_COMMENT,
+        refused="修正版を作れるのは、承認済のシートだけです。",
     )
     return review

@@ -52,7 +52,9 @@ def _page(request: HttpRequest, slug: str, body_pk: int, year: int) -> tuple[Cou
 
 def _stale_refused(form, model, *, body: Body, fiscal_year: int, error: ValidationError) -> None:
     form.add_error(None, error.messages)
-    current = model.objects.filter(body=body, fiscal_year=fiscal_year).values_list("updated_at", flat=True).first()
+    current = (
+        model.objects.filter(body=body, fiscal_year=fiscal_year).values_list("updated_at", flat=True).first()
+    )
     form.refresh_version(current.isoformat() if current else services.NEW_VERSION)
 
 
@@ -72,7 +74,9 @@ def progress_report_edit(request: HttpRequest, slug: str, body_pk: int, year: in
     if request.method == "POST" and form.is_valid():
         try:
             services.progress_report_save(
-                body=body, fiscal_year=fiscal_year, loaded_version=form.cleaned_data["loaded_version"],
+                body=body,
+                fiscal_year=fiscal_year,
+                loaded_version=form.cleaned_data["loaded_version"],
                 **form.document_fields,
             )
         except ValidationError as error:
@@ -81,10 +85,17 @@ def progress_report_edit(request: HttpRequest, slug: str, body_pk: int, year: in
             messages.success(request, "検討状況報告書を保存しました。")
             return redirect("progress_report_edit", council.slug, body.pk, fiscal_year)
     context = council_context(
-        request, council, fiscal_year=fiscal_year, body=body, form=form, set=_derived(body, fiscal_year),
+        request,
+        council,
+        fiscal_year=fiscal_year,
+        body=body,
+        form=form,
+        set=_derived(body, fiscal_year),
         kind=DocumentKind.PROGRESS_REPORT,
     )
-    return render(request, "subcommittees/progress_report_form.html", context, status=400 if form.errors else 200)
+    return render(
+        request, "subcommittees/progress_report_form.html", context, status=400 if form.errors else 200
+    )
 
 
 @login_required
@@ -103,7 +114,9 @@ def policy_edit(request: HttpRequest, slug: str, body_pk: int, year: int) -> Htt
     if request.method == "POST" and form.is_valid():
         try:
             services.activity_policy_save(
-                body=body, fiscal_year=policy_year, loaded_version=form.cleaned_data["loaded_version"],
+                body=body,
+                fiscal_year=policy_year,
+                loaded_version=form.cleaned_data["loaded_version"],
                 **form.document_fields,
             )
         except ValidationError as error:
@@ -112,19 +125,32 @@ def policy_edit(request: HttpRequest, slug: str, body_pk: int, year: int) -> Htt
             messages.success(request, "活動方針を保存しました。")
             return redirect("policy_edit", council.slug, body.pk, fiscal_year)
     context = council_context(
-        request, council, fiscal_year=fiscal_year, body=body, form=form, body_name=body.name_in(fiscal_year),
+        request,
+        council,
+        fiscal_year=fiscal_year,
+        body=body,
+        form=form,
+        body_name=body.name_in(fiscal_year),
         kind=DocumentKind.POLICY,
     )
     return render(request, "subcommittees/policy_form.html", context, status=400 if form.errors else 200)
 
 
-def _evaluation_context(request: HttpRequest, council: Council, body: Body, fiscal_year: int, evaluation, **extra):
+def _evaluation_context(
+    request: HttpRequest, council: Council, body: Body, fiscal_year: int, evaluation, **extra
+):
     derived = _derived(body, fiscal_year)
     return council_context(
-        request, council, fiscal_year=fiscal_year, body=body, set=derived, evaluation=evaluation,
+        request,
+        council,
+        fiscal_year=fiscal_year,
+        body=body,
+        set=derived,
+        evaluation=evaluation,
         reviews=list(evaluation.reviews.all()) if evaluation else [],
         approved_versions=selectors.approved_versions(evaluation=evaluation) if evaluation else [],
-        kind=DocumentKind.EVALUATION, **extra,
+        kind=DocumentKind.EVALUATION,
+        **extra,
     )
 
 
@@ -140,18 +166,33 @@ def _evaluation_forms(data, evaluation: Evaluation | None, body: Body, fiscal_ye
         initial["policy"] = selectors.policy_of_year(body=body, fiscal_year=fiscal_year)
     form = EvaluationForm(data, instance=evaluation, initial=initial)
     comments = CommentFormSet(
-        data, prefix="comments", people=people,
-        initial=[{"person": c.person_id, "text": c.text} for c in evaluation.comments.all()] if evaluation else [],
+        data,
+        prefix="comments",
+        people=people,
+        initial=[{"person": c.person_id, "text": c.text} for c in evaluation.comments.all()]
+        if evaluation
+        else [],
     )
     return form, comments
 
 
-def _render_evaluation(request, council, body, fiscal_year, evaluation, *, form, comments, editable, submit_form=None):
+def _render_evaluation(
+    request, council, body, fiscal_year, evaluation, *, form, comments, editable, submit_form=None
+):
     has_errors = bool(form.errors or comments.total_error_count())
     submit_errors = bool(submit_form is not None and submit_form.errors)
     context = _evaluation_context(
-        request, council, body, fiscal_year, evaluation, form=form, comments=comments, editable=editable,
-        has_errors=has_errors, submit_form=submit_form or SubmitForm(), submit_errors=submit_errors,
+        request,
+        council,
+        body,
+        fiscal_year,
+        evaluation,
+        form=form,
+        comments=comments,
+        editable=editable,
+        has_errors=has_errors,
+        submit_form=submit_form or SubmitForm(),
+        submit_errors=submit_errors,
     )
     status = 400 if has_errors or submit_errors else 200
     return render(request, "subcommittees/evaluation_form.html", context, status=status)
@@ -177,22 +218,29 @@ def evaluation_edit(request: HttpRequest, slug: str, body_pk: int, year: int) ->
             f"この振り返り・評価シートは「{evaluation.get_status_display()}」のため変更できません。"
             "入力した内容は保存されていませんが、下に残っています。",
         )
-        return _render_evaluation(request, council, body, fiscal_year, evaluation, form=form, comments=comments, editable=False)
+        return _render_evaluation(
+            request, council, body, fiscal_year, evaluation, form=form, comments=comments, editable=False
+        )
     if not editable:
         form.disable()
         comments.disable()
     if request.method == "POST" and all([form.is_valid(), comments.is_valid()]):
         try:
             services.evaluation_save(
-                body=body, fiscal_year=fiscal_year, loaded_version=form.cleaned_data["loaded_version"],
-                comments=comments.comments(), **form.document_fields,
+                body=body,
+                fiscal_year=fiscal_year,
+                loaded_version=form.cleaned_data["loaded_version"],
+                comments=comments.comments(),
+                **form.document_fields,
             )
         except ValidationError as error:
             _stale_refused(form, Evaluation, body=body, fiscal_year=fiscal_year, error=error)
         else:
             messages.success(request, "振り返り・評価シートを保存しました。")
             return redirect("evaluation_edit", council.slug, body.pk, fiscal_year)
-    return _render_evaluation(request, council, body, fiscal_year, evaluation, form=form, comments=comments, editable=editable)
+    return _render_evaluation(
+        request, council, body, fiscal_year, evaluation, form=form, comments=comments, editable=editable
+    )
 
 
 def _evaluation_or_404(body: Body, fiscal_year: int) -> Evaluation:
@@ -212,7 +260,9 @@ def evaluation_submit(request: HttpRequest, slug: str, body_pk: int, year: int) 
     submit_form = SubmitForm(request.POST)
     if submit_form.is_valid():
         try:
-            services.evaluation_submit(evaluation=evaluation, by=request.user, comment=submit_form.cleaned_data["comment"])
+            services.evaluation_submit(
+                evaluation=evaluation, by=request.user, comment=submit_form.cleaned_data["comment"]
+            )
         except services.EvaluationTransitionRefused as error:
             submit_form.add_error(None, str(error))
         else:
@@ -226,7 +276,14 @@ def evaluation_submit(request: HttpRequest, slug: str, body_pk: int, year: int) 
         form.disable()
         comments.disable()
     return _render_evaluation(
-        request, council, body, fiscal_year, evaluation, form=form, comments=comments, editable=editable,
+        request,
+        council,
+        body,
+        fiscal_year,
+        evaluation,
+        form=form,
+        comments=comments,
+        editable=editable,
         submit_form=submit_form,
     )
 
@@ -243,7 +300,10 @@ def evaluation_reopen(request: HttpRequest, slug: str, body_pk: int, year: int) 
     except services.EvaluationTransitionRefused as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, "修正版を作りました。承認済みの版のPDFはそのまま残ります。直したら、もう一度提出してください。")
+        messages.success(
+            request,
+            "修正版を作りました。承認済みの版のPDFはそのまま残ります。直したら、もう一度提出してください。",
+        )
     return redirect("evaluation_edit", council.slug, body.pk, fiscal_year)
 
 
@@ -252,7 +312,9 @@ def evaluation_reopen(request: HttpRequest, slug: str, body_pk: int, year: int) 
 
 def _review_council(request: HttpRequest, slug: str) -> Council:
     council = get_council_for_user(request.user, slug)
-    if not (selectors.is_reviewer_of(request.user, council.pk) or is_secretariat_of(request.user, council.pk)):
+    if not (
+        selectors.is_reviewer_of(request.user, council.pk) or is_secretariat_of(request.user, council.pk)
+    ):
         raise PermissionDenied("振り返り・評価シートの確認は、福祉課と事務局の方だけが開けます。")
     return council
 
@@ -270,21 +332,33 @@ def review_list(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _reviewed_evaluation(request: HttpRequest, council: Council, pk: int) -> Evaluation:
     evaluation = (
-        Evaluation.objects.filter(pk=pk, body__in=readable_bodies(request.user, council)).select_related("body").first()
+        Evaluation.objects.filter(pk=pk, body__in=readable_bodies(request.user, council))
+        .select_related("body")
+        .first()
     )
     if evaluation is None:
         raise Http404
     return evaluation
 
 
-def _render_review(request: HttpRequest, council: Council, evaluation: Evaluation, decide_form: ReviewDecisionForm | None = None):
+def _render_review(
+    request: HttpRequest,
+    council: Council,
+    evaluation: Evaluation,
+    decide_form: ReviewDecisionForm | None = None,
+):
     body = evaluation.body
     evaluation = selectors.evaluation_for_page(body=body, fiscal_year=evaluation.fiscal_year)
     is_reviewer = selectors.is_reviewer_of(request.user, council.pk)
     refused = decide_form is not None and bool(decide_form.errors)
     context = _evaluation_context(
-        request, council, body, evaluation.fiscal_year, evaluation,
-        is_reviewer=is_reviewer, can_edit=can_edit_body(request.user, body),
+        request,
+        council,
+        body,
+        evaluation.fiscal_year,
+        evaluation,
+        is_reviewer=is_reviewer,
+        can_edit=can_edit_body(request.user, body),
         decide_form=decide_form or ReviewDecisionForm(),
         # A refused decision keeps its form on the page, even if the sheet has moved on meanwhile.
         show_decide=is_reviewer and (evaluation.status == EvaluationStatus.SUBMITTED or refused),
@@ -315,7 +389,9 @@ def review_decide(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 messages.success(request, "振り返り・評価シートを差し戻しました。")
             else:
                 services.evaluation_approve(evaluation=evaluation, by=request.user, comment=comment)
-                messages.success(request, "振り返り・評価シートを承認しました。承認済みの版のPDFを作成しています。")
+                messages.success(
+                    request, "振り返り・評価シートを承認しました。承認済みの版のPDFを作成しています。"
+                )
         except services.EvaluationTransitionRefused as error:
             form.add_error(None, str(error))
         else:

@@ -135,7 +135,9 @@ def other_council_subcommittee(other_council, other_council_plenary):
 def secretariat(council):
     user = UserFactory(username="secretariat", last_name="事務局", first_name="花子")
     role_grant(user=user, council=council, kind=RoleKind.SECRETARIAT)
-    pledge_confirm(user=user, council=council)  # 守秘義務: confirmed, so case conferences open (tests/privacy)
+    pledge_confirm(
+        user=user, council=council
+    )  # 守秘義務: confirmed, so case conferences open (tests/privacy)
     return user
 
 

@@ -33,8 +33,14 @@ def test_secretariat_walks_the_acceptance_steps(secretariat_client, demo, demo_s
     response = _post_with_inlines(
         secretariat_client,
         reverse("admin:council_body_add"),
-        {"council": demo.pk, "name": "防災部会", "kind": BodyKind.SUBCOMMITTEE, "parent": steering.pk,
-         "sort_order": "20", "target_meetings_per_year": "4"},
+        {
+            "council": demo.pk,
+            "name": "防災部会",
+            "kind": BodyKind.SUBCOMMITTEE,
+            "parent": steering.pk,
+            "sort_order": "20",
+            "target_meetings_per_year": "4",
+        },
     )
     assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
     body = Body.objects.get(council=demo, name="防災部会")
@@ -48,12 +54,21 @@ def test_secretariat_walks_the_acceptance_steps(secretariat_client, demo, demo_s
         secretariat_client,
         reverse("admin:meetings_meeting_add"),
         {
-            "body": body.pk, "status": MeetingStatus.HELD, "date": "令和8年10月5日", "format": "in_person",
-            "place": "みどり野市役所 会議室", "start_time": "14:00", "end_time": "15:30",
-            "items-TOTAL_FORMS": "3", "items-INITIAL_FORMS": "0",
-            "items-0-position": "", "items-0-text": "部会の設置目的と今年度の進め方を確認した。",
-            "items-1-position": "", "items-1-text": "避難行動要支援者名簿の活用状況を共有した。",
-            "items-2-position": "", "items-2-text": "",
+            "body": body.pk,
+            "status": MeetingStatus.HELD,
+            "date": "令和8年10月5日",
+            "format": "in_person",
+            "place": "みどり野市役所 会議室",
+            "start_time": "14:00",
+            "end_time": "15:30",
+            "items-TOTAL_FORMS": "3",
+            "items-INITIAL_FORMS": "0",
+            "items-0-position": "",
+            "items-0-text": "部会の設置目的と今年度の進め方を確認した。",
+            "items-1-position": "",
+            "items-1-text": "避難行動要支援者名簿の活用状況を共有した。",
+            "items-2-position": "",
+            "items-2-text": "",
         },
     )
     assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
@@ -68,21 +83,34 @@ def test_secretariat_walks_the_acceptance_steps(secretariat_client, demo, demo_s
     response = _post_with_inlines(
         secretariat_client,
         reverse("admin:issues_regionalissue_add"),
-        {"council": demo.pk, "title": "災害時に福祉避難所の場所が知られていない", "origin": "meeting",
-         "origin_meeting": meeting.pk, "body": body.pk, "raised_on": "R8.10.5"},
+        {
+            "council": demo.pk,
+            "title": "災害時に福祉避難所の場所が知られていない",
+            "origin": "meeting",
+            "origin_meeting": meeting.pk,
+            "body": body.pk,
+            "raised_on": "R8.10.5",
+        },
     )
     assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
     issue = RegionalIssue.objects.get(title="災害時に福祉避難所の場所が知られていない")
     secretariat_client.post(
         reverse("admin:issues_regionalissue_changelist"),
-        {"action": "escalate_to_parent", "_selected_action": [issue.pk], "apply": "1",
-         "reason": "市全体の防災計画に関わるため", "at_meeting": ""},
+        {
+            "action": "escalate_to_parent",
+            "_selected_action": [issue.pk],
+            "apply": "1",
+            "reason": "市全体の防災計画に関わるため",
+            "at_meeting": "",
+        },
     )
     issue.refresh_from_db()
     assert issue.body == steering
 
     # 4. The move is in the history, with who and why.
-    page = secretariat_client.get(reverse("admin:issues_regionalissue_change", args=[issue.pk])).content.decode()
+    page = secretariat_client.get(
+        reverse("admin:issues_regionalissue_change", args=[issue.pk])
+    ).content.decode()
     assert "上位の会議体へ提案" in page and "市全体の防災計画に関わるため" in page
     assert f"{demo_secretariat.last_name} {demo_secretariat.first_name}" in page
     assert list(issue.moves.values_list("kind", flat=True)) == [MoveKind.RAISE, MoveKind.ESCALATE]
@@ -93,8 +121,15 @@ def test_meeting_form_keeps_what_was_typed_and_explains_a_held_meeting_without_d
     response = _post_with_inlines(
         secretariat_client,
         reverse("admin:meetings_meeting_add"),
-        {"body": body.pk, "status": MeetingStatus.HELD, "date": "", "fiscal_year": str(current_fiscal_year()), "format": "in_person",
-         "place": "市民会館", "agenda": "入力した議題"},
+        {
+            "body": body.pk,
+            "status": MeetingStatus.HELD,
+            "date": "",
+            "fiscal_year": str(current_fiscal_year()),
+            "format": "in_person",
+            "place": "市民会館",
+            "agenda": "入力した議題",
+        },
     )
     assert response.status_code == 200
     text = response.content.decode()

@@ -47,8 +47,12 @@ def test_change_forms_load_for_demo_records(secretariat_client, demo):
     from issues.models import RegionalIssue
     from meetings.models import Meeting
 
-    for obj in [demo, demo.bodies.first(), Meeting.objects.filter(body__council=demo).first(),
-                RegionalIssue.objects.filter(council=demo).first()]:
+    for obj in [
+        demo,
+        demo.bodies.first(),
+        Meeting.objects.filter(body__council=demo).first(),
+        RegionalIssue.objects.filter(council=demo).first(),
+    ]:
         url = reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
         response = secretariat_client.get(url)
         assert response.status_code == 200, url
@@ -134,7 +138,9 @@ def _changelist_query_counts(client) -> dict[str, int]:
 def test_changelist_query_count_is_constant_for_ten_times_the_data(secretariat_client, demo_secretariat):
     small = _changelist_query_counts(secretariat_client)
     demo_builder.load(scale=10)
-    for council in Council.objects.filter(slug__startswith="demo-").exclude(slug__in=["demo-other", "demo-pref"]):
+    for council in Council.objects.filter(slug__startswith="demo-").exclude(
+        slug__in=["demo-other", "demo-pref"]
+    ):
         role_grant(user=demo_secretariat, council=council, kind=RoleKind.SECRETARIAT)
     assert Role.objects.filter(user=demo_secretariat, kind=RoleKind.SECRETARIAT).count() == 10
     large = _changelist_query_counts(secretariat_client)

@@ -21,10 +21,15 @@ def user(demo_secretariat):
 
 def _subcommittee_issue(demo, user) -> RegionalIssue:
     body = demo.bodies.filter(kind=BodyKind.SUBCOMMITTEE, parent__kind=BodyKind.STEERING).first()
-    active = [b for b in demo.bodies.filter(kind=BodyKind.SUBCOMMITTEE).prefetch_related("statuses")
-              if b.status_in(current_fiscal_year()) == "active" and b.parent and b.parent.kind == BodyKind.STEERING]
+    active = [
+        b
+        for b in demo.bodies.filter(kind=BodyKind.SUBCOMMITTEE).prefetch_related("statuses")
+        if b.status_in(current_fiscal_year()) == "active" and b.parent and b.parent.kind == BodyKind.STEERING
+    ]
     body = active[0] if active else body
-    return issue_raise(body=body, title="グループホームの空きが少ない", by=user, background="退院後の住まいが見つからない。")
+    return issue_raise(
+        body=body, title="グループホームの空きが少ない", by=user, background="退院後の住まいが見つからない。"
+    )
 
 
 def _plenary_issue(demo, user) -> RegionalIssue:
@@ -68,7 +73,9 @@ def test_escalate_records_the_move(secretariat_client, demo, user):
     assert any("1件の地域課題を上位の会議体へ上げ" in m for m in messages)
 
     # The move shows in the issue's history on its change page.
-    page = secretariat_client.get(reverse("admin:issues_regionalissue_change", args=[issue.pk])).content.decode()
+    page = secretariat_client.get(
+        reverse("admin:issues_regionalissue_change", args=[issue.pk])
+    ).content.decode()
     assert "上位の会議体へ提案" in page and "市全体での対応が必要なため" in page
 
 
@@ -77,7 +84,12 @@ def test_escalate_refuses_an_issue_with_nowhere_to_go(secretariat_client, demo, 
     movable = _subcommittee_issue(demo, user)
     response = secretariat_client.post(
         URL,
-        {"action": "escalate_to_parent", "_selected_action": [top.pk, movable.pk], "apply": "1", "reason": ""},
+        {
+            "action": "escalate_to_parent",
+            "_selected_action": [top.pk, movable.pk],
+            "apply": "1",
+            "reason": "",
+        },
         follow=True,
     )
     messages = [str(m) for m in get_messages(response.wsgi_request)]

@@ -10,7 +10,15 @@ from council.forms import WarekiDateField
 
 @pytest.mark.parametrize(
     "typed",
-    ["2020-08-06", "2020/8/6", "令和2年8月6日", "R2.8.6", "令和２年８月６日", "Ｒ２．８．６", "令和2年8月6日(木)"],
+    [
+        "2020-08-06",
+        "2020/8/6",
+        "令和2年8月6日",
+        "R2.8.6",
+        "令和２年８月６日",
+        "Ｒ２．８．６",
+        "令和2年8月6日(木)",
+    ],
 )
 def test_accepts_what_offices_type(typed):
     assert WarekiDateField().clean(typed) == dt.date(2020, 8, 6)

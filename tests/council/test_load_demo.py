@@ -39,7 +39,20 @@ CURRENT = current_fiscal_year(TODAY)  # 2026
 REFERENCE_DIR = Path("/work/shared/reference")
 # Names in the real records of the reference set (family names; the 事務局 ones carry no 様) and the
 # real places: none may appear in the demo.
-REAL_NAMES = ["佐々木", "高橋", "滝澤", "今井", "山田", "斎藤", "近藤", "布川", "川崎", "清水", "稲川", "長谷川"]
+REAL_NAMES = [
+    "佐々木",
+    "高橋",
+    "滝澤",
+    "今井",
+    "山田",
+    "斎藤",
+    "近藤",
+    "布川",
+    "川崎",
+    "清水",
+    "稲川",
+    "長谷川",
+]
 REAL_PLACES = ["長岡", "中之島", "こしじ", "越路", "ふかさわ", "田宮", "新潟"]
 
 
@@ -125,7 +138,11 @@ def test_members_have_terms_chairs_and_the_secretariat_mark():
     for name in ("全体会", "相談支援部会", "就労部会"):
         assert memberships.filter(body__name=name, role="chair").count() == 1
     # Three-year terms, with some ending mid-term (transfers) and a successor taking over.
-    terms = {(m.term_start, m.term_end) for m in memberships if not m.is_secretariat and m.body.kind == "subcommittee"}
+    terms = {
+        (m.term_start, m.term_end)
+        for m in memberships
+        if not m.is_secretariat and m.body.kind == "subcommittee"
+    }
     assert (dt.date(2024, 4, 1), dt.date(2027, 3, 31)) in terms
     early = memberships.filter(term_end__isnull=False, term_end__lt=dt.date(2027, 3, 31))
     assert early.filter(term_end=dt.date(2026, 3, 31)).exists()
@@ -160,13 +177,16 @@ def test_two_fiscal_years_of_meetings():
         assert [m.date for m in rows] == sorted(m.date for m in rows)
 
     # The previous year is complete: every body with a target met it (give or take one).
-    previous = Counter(m.body_id for m in meetings if m.fiscal_year == CURRENT - 1 and m.status == MeetingStatus.HELD)
+    previous = Counter(
+        m.body_id for m in meetings if m.fiscal_year == CURRENT - 1 and m.status == MeetingStatus.HELD
+    )
     for body in Body.objects.filter(council=demo_council(), target_meetings_per_year__isnull=False):
         if body.status_in(CURRENT - 1) == BodyStatusKind.ACTIVE:
             assert previous[body.pk] >= body.target_meetings_per_year - 1, body
     # This year one subcommittee falls behind: even with its planned meetings it will miss the target.
     behind = [
-        b for b in Body.objects.filter(council=demo_council(), kind=BodyKind.SUBCOMMITTEE)
+        b
+        for b in Body.objects.filter(council=demo_council(), kind=BodyKind.SUBCOMMITTEE)
         if b.status_in(CURRENT) == BodyStatusKind.ACTIVE
         and meetings.filter(body=b, fiscal_year=CURRENT).exclude(status=MeetingStatus.CANCELLED).count()
         < b.target_meetings_per_year
@@ -189,19 +209,46 @@ def _group(meetings):
 def test_regional_issues_with_histories():
     run()
     council = demo_council()
-    issues = RegionalIssue.objects.filter(council=council).prefetch_related("moves", "themes").select_related("body")
+    issues = (
+        RegionalIssue.objects.filter(council=council)
+        .prefetch_related("moves", "themes")
+        .select_related("body")
+    )
     assert issues.count() >= 15
     statuses = Counter(i.status for i in issues)
     assert len(statuses) >= 5
-    for status in (IssueStatus.RAISED, IssueStatus.STUDYING, IssueStatus.RESOLVED, IssueStatus.CLOSED,
-                   IssueStatus.SOLVED_INDIVIDUALLY, IssueStatus.MERGED, IssueStatus.IN_ACTION):
+    for status in (
+        IssueStatus.RAISED,
+        IssueStatus.STUDYING,
+        IssueStatus.RESOLVED,
+        IssueStatus.CLOSED,
+        IssueStatus.SOLVED_INDIVIDUALLY,
+        IssueStatus.MERGED,
+        IssueStatus.IN_ACTION,
+    ):
         assert statuses[status] >= 1, status
     kinds = {m.kind for i in issues for m in i.moves.all()}
-    for kind in (MoveKind.COLLECT, MoveKind.STUDY, MoveKind.ESCALATE, MoveKind.SEND_DOWN, MoveKind.DISCUSS,
-                 MoveKind.APPROVE, MoveKind.ACT, MoveKind.RESOLVE, MoveKind.CLOSE, MoveKind.SOLVE_INDIVIDUALLY,
-                 MoveKind.MERGE, MoveKind.REPORT, MoveKind.PROPOSE):
+    for kind in (
+        MoveKind.COLLECT,
+        MoveKind.STUDY,
+        MoveKind.ESCALATE,
+        MoveKind.SEND_DOWN,
+        MoveKind.DISCUSS,
+        MoveKind.APPROVE,
+        MoveKind.ACT,
+        MoveKind.RESOLVE,
+        MoveKind.CLOSE,
+        MoveKind.SOLVE_INDIVIDUALLY,
+        MoveKind.MERGE,
+        MoveKind.REPORT,
+        MoveKind.PROPOSE,
+    ):
         assert kind in kinds, kind
-    assert {i.origin for i in issues} >= {IssueOrigin.CASE_CONFERENCE, IssueOrigin.MEETING, IssueOrigin.SECRETARIAT}
+    assert {i.origin for i in issues} >= {
+        IssueOrigin.CASE_CONFERENCE,
+        IssueOrigin.MEETING,
+        IssueOrigin.SECRETARIAT,
+    }
     assert all(i.themes.all() for i in issues)
     assert not issues.filter(title="精神障害者が地域で暮らしにくい").exists()
 
@@ -270,10 +317,15 @@ def test_one_login_per_role():
         user = User.objects.get(username=username)
         assert user.check_password(demo.PASSWORD)
         assert user.last_name and user.first_name
-        roles = list(Role.objects.filter(user=user).select_related("council", "body").order_by("kind", "body__name"))
+        roles = list(
+            Role.objects.filter(user=user).select_related("council", "body").order_by("kind", "body__name")
+        )
         extra = [(demo.MAIN_SLUG, RoleKind.MEMBER, "個別支援会議")] if username == "demo-chair" else []
         # The 相談支援部会 chair also takes part in its case conferences (and so may read them).
-        assert [(r.council.slug, r.kind, r.body.name if r.body else None) for r in roles] == [(slug, kind, body), *extra]
+        assert [(r.council.slug, r.kind, r.body.name if r.body else None) for r in roles] == [
+            (slug, kind, body),
+            *extra,
+        ]
         assert user.is_staff == (kind == RoleKind.SECRETARIAT)
         assert not user.is_superuser
     # The chair and the member are the people they play, with a membership in their body.
@@ -287,7 +339,9 @@ def test_one_login_per_role():
     assert other.bodies.count() == 2 and other.issues.count() >= 2
     assert Meeting.objects.filter(body__council=other).exists()
     # Nothing of the other council points into the demo council, and the other way round.
-    assert not Person.objects.filter(council=other, user__council_roles__council__slug=demo.MAIN_SLUG).exists()
+    assert not Person.objects.filter(
+        council=other, user__council_roles__council__slug=demo.MAIN_SLUG
+    ).exists()
     assert not RegionalIssue.objects.filter(council=other).exclude(body__council=other).exists()
 
 
@@ -340,8 +394,13 @@ def test_bulk_writer_matches_the_services():
     users, _ = demo.ensure_users()
     original = demo_council()
     builder = demo.MunicipalBuilder(
-        index=0, slug="demo-bulk-check", today=TODAY, years=demo.years_for(1, CURRENT), parent=original.parent,
-        users={}, use_services=False,
+        index=0,
+        slug="demo-bulk-check",
+        today=TODAY,
+        years=demo.years_for(1, CURRENT),
+        parent=original.parent,
+        users={},
+        use_services=False,
     )
     copy = builder.build()
     assert _snapshot(copy) == _snapshot(original)
@@ -349,27 +408,71 @@ def test_bulk_writer_matches_the_services():
 
 def _snapshot(council: Council) -> dict:
     meetings = [
-        (m.body.name, m.fiscal_year, m.sequence, m.date, m.status, m.format, m.place, m.start_time, m.end_time,
-         m.title, m.agenda, m.minutes, m.notes_for_steering, m.attendance_note, m.agencies_count, m.people_count,
-         [i.text for i in m.items.all()], sorted(a.person.name for a in m.attendances.all()),
-         sorted((g.organization_name, g.people) for g in m.guests.all()))
-        for m in Meeting.objects.filter(body__council=council).select_related("body").prefetch_related(
-            "items", "attendances__person", "guests").order_by("body__sort_order", "fiscal_year", "sequence")
+        (
+            m.body.name,
+            m.fiscal_year,
+            m.sequence,
+            m.date,
+            m.status,
+            m.format,
+            m.place,
+            m.start_time,
+            m.end_time,
+            m.title,
+            m.agenda,
+            m.minutes,
+            m.notes_for_steering,
+            m.attendance_note,
+            m.agencies_count,
+            m.people_count,
+            [i.text for i in m.items.all()],
+            sorted(a.person.name for a in m.attendances.all()),
+            sorted((g.organization_name, g.people) for g in m.guests.all()),
+        )
+        for m in Meeting.objects.filter(body__council=council)
+        .select_related("body")
+        .prefetch_related("items", "attendances__person", "guests")
+        .order_by("body__sort_order", "fiscal_year", "sequence")
     ]
     memberships = sorted(
         (m.body.name, m.person.name, m.role, m.is_secretariat, m.term_start, m.term_end)
         for m in Membership.objects.filter(body__council=council).select_related("body", "person")
     )
     issues = sorted(
-        (i.title, i.status, i.body.name, i.origin, i.raised_on, i.reported_to_id, i.reported_on, i.outcome_note,
-         i.social_resource, i.merged_into.title if i.merged_into else None, i.version,
-         sorted(t.name for t in i.themes.all()),
-         [(m.kind, m.from_status, m.to_status, m.from_body.name if m.from_body else None, m.to_body.name,
-           (m.at_meeting.body.name, m.at_meeting.sequence) if m.at_meeting else None, m.due_on, m.reason, m.at,
-           m.related_issue.title if m.related_issue else None)
-          for m in i.moves.all()])
-        for i in RegionalIssue.objects.filter(council=council).select_related("body", "merged_into").prefetch_related(
-            "themes", "moves__from_body", "moves__to_body", "moves__at_meeting__body", "moves__related_issue")
+        (
+            i.title,
+            i.status,
+            i.body.name,
+            i.origin,
+            i.raised_on,
+            i.reported_to_id,
+            i.reported_on,
+            i.outcome_note,
+            i.social_resource,
+            i.merged_into.title if i.merged_into else None,
+            i.version,
+            sorted(t.name for t in i.themes.all()),
+            [
+                (
+                    m.kind,
+                    m.from_status,
+                    m.to_status,
+                    m.from_body.name if m.from_body else None,
+                    m.to_body.name,
+                    (m.at_meeting.body.name, m.at_meeting.sequence) if m.at_meeting else None,
+                    m.due_on,
+                    m.reason,
+                    m.at,
+                    m.related_issue.title if m.related_issue else None,
+                )
+                for m in i.moves.all()
+            ],
+        )
+        for i in RegionalIssue.objects.filter(council=council)
+        .select_related("body", "merged_into")
+        .prefetch_related(
+            "themes", "moves__from_body", "moves__to_body", "moves__at_meeting__body", "moves__related_issue"
+        )
     )
     return {"meetings": meetings, "memberships": memberships, "issues": issues}
 

@@ -24,14 +24,22 @@ def body_url(council, body, year=YEAR):
 
 @pytest.fixture
 def tree(plenary, steering, subcommittee, other_subcommittee, case_conference, liaison):
-    return {"plenary": plenary, "steering": steering, "sub": subcommittee, "other": other_subcommittee,
-            "case": case_conference, "liaison": liaison}
+    return {
+        "plenary": plenary,
+        "steering": steering,
+        "sub": subcommittee,
+        "other": other_subcommittee,
+        "case": case_conference,
+        "liaison": liaison,
+    }
 
 
 def test_home_redirects_to_the_only_council(client, secretariat, council):
     client.force_login(secretariat)
     response = client.get(reverse("home"))
-    assert response.status_code == 302 and response["Location"] == reverse("council_home", args=[council.slug])
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "council_home", args=[council.slug]
+    )
 
 
 def test_anonymous_goes_to_login(client, council):
@@ -51,7 +59,13 @@ def test_tree_in_order_with_status_of_the_year(client, secretariat, council, tre
     response = client.get(home_url(council))
     assert response.status_code == 200
     rows = response.context["tree"]
-    assert [r.body for r in rows] == [tree["plenary"], tree["steering"], tree["sub"], tree["case"], tree["other"]]
+    assert [r.body for r in rows] == [
+        tree["plenary"],
+        tree["steering"],
+        tree["sub"],
+        tree["case"],
+        tree["other"],
+    ]
     assert [r.depth for r in rows] == [0, 1, 2, 3, 2]
     assert rows[-1].status == BodyStatusKind.PAUSED
     assert [r.body for r in response.context["liaison"]] == [tree["liaison"]]
@@ -77,7 +91,9 @@ def test_member_sees_only_their_bodies(client, member, council, tree):
     assert client.get(body_url(council, tree["other"])).status_code == 404
 
 
-def test_case_conference_hidden_from_reviewer_and_other_chair(client, reviewer, other_chair, secretariat, council, tree):
+def test_case_conference_hidden_from_reviewer_and_other_chair(
+    client, reviewer, other_chair, secretariat, council, tree
+):
     for user in (reviewer, other_chair):
         client.force_login(user)
         assert tree["case"] not in [r.body for r in client.get(home_url(council)).context["tree"]]
@@ -88,9 +104,16 @@ def test_case_conference_hidden_from_reviewer_and_other_chair(client, reviewer, 
 
 def test_body_page_shows_members_meetings_and_history(client, chair, council, tree):
     sub = tree["sub"]
-    MembershipFactory(body=sub, person__name="青木 陽子", role=MembershipRole.CHAIR,
-                      term_start=dt.date(2024, 4, 1), term_end=dt.date(2027, 3, 31))
-    MembershipFactory(body=sub, person__name="退任 済子", term_start=dt.date(2020, 4, 1), term_end=dt.date(2023, 3, 31))
+    MembershipFactory(
+        body=sub,
+        person__name="青木 陽子",
+        role=MembershipRole.CHAIR,
+        term_start=dt.date(2024, 4, 1),
+        term_end=dt.date(2027, 3, 31),
+    )
+    MembershipFactory(
+        body=sub, person__name="退任 済子", term_start=dt.date(2020, 4, 1), term_end=dt.date(2023, 3, 31)
+    )
     MeetingFactory(body=sub, date=dt.date(2024, 8, 6), items=["現状を共有した。"])
     MeetingFactory(body=sub, date=dt.date(2023, 8, 6))  # another 年度
     body_rename(body=sub, fiscal_year=YEAR + 1, name="相談支援体制部会")

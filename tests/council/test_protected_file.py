@@ -43,7 +43,9 @@ def test_anonymous_is_sent_to_login(client, handout):
     assert response.status_code == 302 and "login" in response["Location"]
 
 
-def test_case_conference_handout_only_for_its_readers(client, case_conference, secretariat, reviewer, settings, tmp_path):
+def test_case_conference_handout_only_for_its_readers(
+    client, case_conference, secretariat, reviewer, settings, tmp_path
+):
     settings.MEDIA_ROOT = tmp_path
     meeting = meeting_create(body=case_conference, fiscal_year=2026)
     handout = Handout(meeting=meeting, title="支援経過", content_type="application/pdf")
@@ -54,11 +56,15 @@ def test_case_conference_handout_only_for_its_readers(client, case_conference, s
     assert client.get(handout.file.url).status_code == 200
 
 
-def test_body_report_follows_the_body_rules(client, case_conference, council, secretariat, reviewer, settings, tmp_path):
+def test_body_report_follows_the_body_rules(
+    client, case_conference, council, secretariat, reviewer, settings, tmp_path
+):
     from reports.models import JobStatus, ReportJob
 
     settings.MEDIA_ROOT = tmp_path
-    job = ReportJob(council=council, body=case_conference, fiscal_year=2026, kind="progress-report", status=JobStatus.DONE)
+    job = ReportJob(
+        council=council, body=case_conference, fiscal_year=2026, kind="progress-report", status=JobStatus.DONE
+    )
     job.file.save("cc-report.pdf", ContentFile(b"%PDF-1.4 cc"), save=True)
     client.force_login(reviewer)
     assert client.get(job.file.url).status_code == 404

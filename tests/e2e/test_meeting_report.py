@@ -21,7 +21,9 @@ def _login(page: Page, base: str, username: str) -> None:
     page.get_by_role("button", name="ログイン").click()
 
 
-def test_chair_files_a_meeting_report_and_sees_it_on_the_schedule(live_server, page: Page, chair, council, subcommittee):
+def test_chair_files_a_meeting_report_and_sees_it_on_the_schedule(
+    live_server, page: Page, chair, council, subcommittee
+):
     today = timezone.localdate()
     _login(page, live_server.url, chair.username)
     expect(page.get_by_role("heading", name=re.compile("会議体の一覧"))).to_be_visible()

@@ -9,7 +9,9 @@ from tests.factories import OrganizationFactory
 @pytest.fixture
 def organizations(council):
     return [
-        OrganizationFactory(council=council, name="みどり相談支援センター", kind=OrganizationKind.CONSULTATION),
+        OrganizationFactory(
+            council=council, name="みどり相談支援センター", kind=OrganizationKind.CONSULTATION
+        ),
         OrganizationFactory(council=council, name="みどり市 障害福祉課", kind=OrganizationKind.GOVERNMENT),
     ]
 

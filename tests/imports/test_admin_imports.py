@@ -89,7 +89,9 @@ def test_errors_by_row_in_japanese_and_nothing_written(client, council, bodies, 
     assert Meeting.objects.count() == 0
 
 
-def test_another_council_is_refused(client, council, other_council, other_council_plenary, bodies, secretariat, outsider):
+def test_another_council_is_refused(
+    client, council, other_council, other_council_plenary, bodies, secretariat, outsider
+):
     client.force_login(secretariat)
     # Not offered, and refused when posted anyway: nothing read, nothing stored.
     response = _upload(client, other_council.pk, "会議体,開催日\n全体会,2024/6/1\n", encoding="utf-8")
@@ -111,14 +113,20 @@ def test_another_council_is_refused(client, council, other_council, other_counci
     assert response.status_code == 400 and "council" in response.context["form"].errors
 
 
-def test_export_has_only_own_councils_rows(client, council, other_council, other_council_plenary, bodies, secretariat):
+def test_export_has_only_own_councils_rows(
+    client, council, other_council, other_council_plenary, bodies, secretariat
+):
     MeetingFactory(body=bodies[1], date=dt.date(2024, 5, 20), fiscal_year=2024, place="みどり市役所")
-    MeetingFactory(body=other_council_plenary, date=dt.date(2024, 5, 21), fiscal_year=2024, place="よその市役所")
+    MeetingFactory(
+        body=other_council_plenary, date=dt.date(2024, 5, 21), fiscal_year=2024, place="よその市役所"
+    )
     client.force_login(secretariat)
     assert client.get(_url("export")).status_code == 200
     response = client.post(_url("export"), {"council": council.pk, "format": "csv"})
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
-    table = read_table(b"".join(response.streaming_content) if response.streaming else response.content, "m.csv")
+    table = read_table(
+        b"".join(response.streaming_content) if response.streaming else response.content, "m.csv"
+    )
     places = [row[table.headers.index("会場")] for row in table.rows]
     assert places == ["みどり市役所"]
 
@@ -132,7 +140,12 @@ def test_other_resources_through_their_admins(client, council, bodies, organizat
     response = _upload(client, council.pk, MEMBERS_CSV, model="council_person")
     assert response.context["report"].totals["new"] == 3, response.context["report"].lines()
     token = response.context["confirm_form"].initial["token"]
-    assert client.post(_url("process_import", "council_person"), {"council": council.pk, "token": token}).status_code == 302
+    assert (
+        client.post(
+            _url("process_import", "council_person"), {"council": council.pk, "token": token}
+        ).status_code
+        == 302
+    )
     assert Person.objects.filter(council=council, name="山田 太郎").exists()
 
     # A members file posted to the meetings admin is checked as meetings (its own resource).

@@ -42,7 +42,9 @@ def test_csv_export_guards_formula_like_text_and_import_reads_it_back(hostile):
     names = {row[table.headers.index("機関名")] for row in table.rows}
     assert {HOSTILE, "@SUM(1+1)", "-"} <= names
     before = list(Organization.objects.order_by("pk").values_list("name", flat=True))
-    report = run_import(resource_name="organizations", council=hostile, data=data, filename="o.csv", dry_run=False)
+    report = run_import(
+        resource_name="organizations", council=hostile, data=data, filename="o.csv", dry_run=False
+    )
     assert not report.has_errors
     assert list(Organization.objects.order_by("pk").values_list("name", flat=True)) == before
 
@@ -60,6 +62,8 @@ def test_xlsx_date_cell_outside_the_wareki_range_is_an_error(council):
     sheet.append(["全体会", None, dt.date(1000, 1, 1)])
     out = io.BytesIO()
     book.save(out)
-    report = run_import(resource_name="meetings", council=council, data=out.getvalue(), filename="m.xlsx", dry_run=True)
+    report = run_import(
+        resource_name="meetings", council=council, data=out.getvalue(), filename="m.xlsx", dry_run=True
+    )
     assert report.has_errors
     assert any("明治2年4月1日" in message for message in report.errors)

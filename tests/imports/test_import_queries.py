@@ -30,7 +30,9 @@ def _meetings(n: int, *, start: dt.date = dt.date(2023, 4, 3), place: str = "市
     for i in range(n):
         body = "相談支援部会" if i % 2 else "全体会"
         day = start + dt.timedelta(days=i)
-        lines.append(f'{body},,{day:%Y/%m/%d},14:00,16:00,対面,{place},開催済,{i % 9},{i % 30},"・検討A\n・検討B"')
+        lines.append(
+            f'{body},,{day:%Y/%m/%d},14:00,16:00,対面,{place},開催済,{i % 9},{i % 30},"・検討A\n・検討B"'
+        )
     return csv_bytes("\n".join(lines) + "\n", "cp932")
 
 
@@ -55,7 +57,9 @@ def test_meeting_import_queries_do_not_grow_per_row(council, bodies, dry_run):
     assert Meeting.objects.count() == (0 if dry_run else 30)
     if not dry_run:
         assert MeetingItem.objects.count() == 60
-        assert sorted(Meeting.objects.filter(body=bodies[1]).values_list("sequence", flat=True)) == list(range(1, 16))
+        assert sorted(Meeting.objects.filter(body=bodies[1]).values_list("sequence", flat=True)) == list(
+            range(1, 16)
+        )
 
 
 def test_meeting_reimport_with_changes_does_not_grow_per_row(council, bodies):
@@ -72,7 +76,12 @@ def test_meeting_numbers_continue_after_stored_ones(council, bodies):
     run_import(resource_name="meetings", council=council, data=_meetings(4), dry_run=False)
     later = _meetings(4, start=dt.date(2023, 6, 1))
     report = run_import(resource_name="meetings", council=council, data=later, dry_run=False)
-    assert [row.summary for row in report.rows] == ["全体会 第3回", "相談支援部会 第3回", "全体会 第4回", "相談支援部会 第4回"]
+    assert [row.summary for row in report.rows] == [
+        "全体会 第3回",
+        "相談支援部会 第3回",
+        "全体会 第4回",
+        "相談支援部会 第4回",
+    ]
 
 
 def test_checked_constraints_are_the_models():
@@ -82,7 +91,9 @@ def test_checked_constraints_are_the_models():
 
 def test_constraints_checked_in_memory_say_what_the_model_says(council, bodies):
     text = "会議体,開催日,年度,開始時刻,終了時刻,状態\n全体会,,令和5年度,,,開催済\n全体会,2023/5/1,,16:00,14:00,予定\n"
-    report = run_import(resource_name="meetings", council=council, data=csv_bytes(text, "utf-8"), dry_run=True)
+    report = run_import(
+        resource_name="meetings", council=council, data=csv_bytes(text, "utf-8"), dry_run=True
+    )
     assert report.errors == [
         "2行目: 開催済の会議には開催日を入力してください。",
         "3行目: 終了時刻は開始時刻より後にしてください。",
@@ -116,7 +127,9 @@ def _issues(n: int) -> bytes:
         ("issues", _issues, 15),
     ],
 )
-def test_other_imports_grow_only_by_the_services_writes(council, bodies, secretariat, resource, make, per_row):
+def test_other_imports_grow_only_by_the_services_writes(
+    council, bodies, secretariat, resource, make, per_row
+):
     # The lookups (bodies, organizations, people, stored records) are read once per file; what is
     # left per new row is the service's validated save. These files are small (a council has tens
     # of organizations, members and issues, not thousands of meetings).

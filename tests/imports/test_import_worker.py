@@ -54,7 +54,20 @@ def real_queue(settings, tmp_path):
 def _file() -> bytes:
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(["会議体", "年度", "開催日", "開始時刻", "終了時刻", "開催形式", "会場", "状態", "参加人数", "取組・検討内容"])
+    writer.writerow(
+        [
+            "会議体",
+            "年度",
+            "開催日",
+            "開始時刻",
+            "終了時刻",
+            "開催形式",
+            "会場",
+            "状態",
+            "参加人数",
+            "取組・検討内容",
+        ]
+    )
     start = dt.date(2000, 4, 3)
     for i in range(ROWS):
         day = start + dt.timedelta(days=i)
@@ -66,7 +79,20 @@ def _file() -> bytes:
         else:
             text = f"{day.year}/{day.month}/{day.day}".translate(FULL_WIDTH)
         body = "相談支援部会" if i % 2 else "全体会"
-        writer.writerow([body, "", text, "１４:００", "16:00", "対面", "市役所", "開催済", str(i % 30), "・検討A\n・検討B"])
+        writer.writerow(
+            [
+                body,
+                "",
+                text,
+                "１４:００",
+                "16:00",
+                "対面",
+                "市役所",
+                "開催済",
+                str(i % 30),
+                "・検討A\n・検討B",
+            ]
+        )
     return out.getvalue().encode("cp932")
 
 
@@ -89,7 +115,9 @@ def test_large_import_through_a_real_worker(real_queue, client, council, plenary
     url = reverse("imports", args=[council.slug])
     seen: list[tuple[int, int]] = []
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=60):
-        response = client.post(url, {"resource": "meetings", "file": SimpleUploadedFile("meetings.csv", data)})
+        response = client.post(
+            url, {"resource": "meetings", "file": SimpleUploadedFile("meetings.csv", data)}
+        )
         assert response.status_code == 302 and "?job=" in response["Location"]
         token = response["Location"].split("?job=")[1]
 

@@ -39,8 +39,12 @@ def bodies(plenary, subcommittee):
 
 def _stored(council, user, text=MEETINGS_CSV):
     return _store_upload(
-        data=csv_bytes(text, "cp932"), user_id=user.pk, council_id=council.pk, resource="meetings",
-        filename="meetings.csv", large=True,
+        data=csv_bytes(text, "cp932"),
+        user_id=user.pk,
+        council_id=council.pk,
+        resource="meetings",
+        filename="meetings.csv",
+        large=True,
     )
 
 
@@ -53,7 +57,10 @@ def test_progress_is_reported(council, bodies, monkeypatch):
     monkeypatch.setattr(spreadsheets, "PROGRESS_EVERY", 2)
     calls = []
     report = spreadsheets.run_import(
-        resource_name="meetings", council=council, data=csv_bytes(MEETINGS_CSV, "cp932"), dry_run=True,
+        resource_name="meetings",
+        council=council,
+        data=csv_bytes(MEETINGS_CSV, "cp932"),
+        dry_run=True,
         progress=lambda done, total: calls.append((done, total)),
     )
     assert not report.errors and calls[0] == (0, 5) and calls[-1] == (5, 5)
@@ -93,7 +100,9 @@ def test_task_reports_errors_by_row_and_writes_nothing(council, bodies, secretar
     assert errors == small.errors  # the same report as the request path
 
 
-def test_pages_eager(client, council, bodies, secretariat, small_threshold, django_capture_on_commit_callbacks):
+def test_pages_eager(
+    client, council, bodies, secretariat, small_threshold, django_capture_on_commit_callbacks
+):
     client.force_login(secretariat)
     url = reverse("imports", args=[council.slug])
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
@@ -119,10 +128,14 @@ def test_pages_eager(client, council, bodies, secretariat, small_threshold, djan
     assert Meeting.objects.count() == 5
 
 
-def test_pages_show_errors_by_row(client, council, bodies, secretariat, small_threshold, django_capture_on_commit_callbacks):
+def test_pages_show_errors_by_row(
+    client, council, bodies, secretariat, small_threshold, django_capture_on_commit_callbacks
+):
     client.force_login(secretariat)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("imports", args=[council.slug]), {"resource": "meetings", "file": _file(BROKEN)})
+        response = client.post(
+            reverse("imports", args=[council.slug]), {"resource": "meetings", "file": _file(BROKEN)}
+        )
     page = client.get(response["Location"])
     text = page.content.decode()
     assert "3行目「開催日」: 「令和6年13月1日」を日付として読めません" in text

@@ -80,7 +80,9 @@ def test_preview_lists_errors_and_offers_no_import(client, council, bodies, secr
     assert not list(Path(media_root, "imports").glob("*.bin"))
 
 
-def test_token_is_bound_to_user_and_council(client, council, bodies, secretariat, superuser, outsider, other_council):
+def test_token_is_bound_to_user_and_council(
+    client, council, bodies, secretariat, superuser, outsider, other_council
+):
     client.force_login(secretariat)
     token = _upload(client, council, csv_bytes(MEETINGS_CSV, "utf-8")).context["token"]
     client.force_login(superuser)  # may open every council, but did not upload this file
@@ -108,4 +110,6 @@ def test_nav_link_for_secretariat_only(client, council, bodies, secretariat, cha
     client.force_login(secretariat)
     assert "取り込み・書き出し" in client.get(reverse("council_home", args=[council.slug])).content.decode()
     client.force_login(chair)
-    assert "取り込み・書き出し" not in client.get(reverse("council_home", args=[council.slug])).content.decode()
+    assert (
+        "取り込み・書き出し" not in client.get(reverse("council_home", args=[council.slug])).content.decode()
+    )

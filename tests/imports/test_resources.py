@@ -17,7 +17,9 @@ from tests.imports.conftest import MEETINGS_CSV, MEMBERS_CSV, csv_bytes
 
 
 def _import(council, resource, data, *, dry_run=False, user=None):
-    return run_import(resource_name=resource, council=council, data=data, filename="x.csv", dry_run=dry_run, user=user)
+    return run_import(
+        resource_name=resource, council=council, data=data, filename="x.csv", dry_run=dry_run, user=user
+    )
 
 
 def _snapshot():
@@ -68,7 +70,9 @@ def test_errors_reported_by_row_and_column_and_nothing_written(council, bodies, 
     report = _import(council, "meetings", csv_bytes(broken, "cp932"))
     assert report.has_errors
     # Rows as Excel shows them: a multi-line cell is still one row, so R6.7.15 is row 3.
-    assert any(e.startswith("3行目「開催日」: 「令和6年13月1日」を日付として読めません") for e in report.errors), report.errors
+    assert any(
+        e.startswith("3行目「開催日」: 「令和6年13月1日」を日付として読めません") for e in report.errors
+    ), report.errors
     assert any(e.startswith("6行目「状態」: 「延期」は選べません") for e in report.errors), report.errors
     assert len(report.errors) == 2
     assert _snapshot() == before  # all or nothing
@@ -100,7 +104,9 @@ def test_utf8_bom_and_xlsx(council, bodies, organizations):
     sheet.append(["みどり病院", "医療機関"])
     out = io.BytesIO()
     book.save(out)
-    report = run_import(resource_name="organizations", council=council, data=out.getvalue(), filename="o.xlsx", dry_run=False)
+    report = run_import(
+        resource_name="organizations", council=council, data=out.getvalue(), filename="o.xlsx", dry_run=False
+    )
     assert report.encoding == "xlsx" and report.totals["new"] == 2, report.lines()
     assert Organization.objects.filter(council=council, name="あおぞら就労センター").exists()
     assert [r.line for r in report.rows] == [2, 4]  # the blank row 3 keeps Excel's numbering
@@ -122,7 +128,9 @@ def test_export_edit_one_cell_reimport_shows_one_change(council, bodies, organiz
     out = io.BytesIO()
     book.save(out)
 
-    report = run_import(resource_name="meetings", council=council, data=out.getvalue(), filename="m.xlsx", dry_run=True)
+    report = run_import(
+        resource_name="meetings", council=council, data=out.getvalue(), filename="m.xlsx", dry_run=True
+    )
     assert not report.errors, report.errors
     assert report.totals == {"new": 0, "update": 1, "skip": 4}
     [changed] = [r for r in report.rows if r.kind == "update"]
@@ -136,7 +144,9 @@ def test_export_round_trip_changes_nothing(council, bodies, organizations, resou
     MeetingFactory(body=bodies[0], fiscal_year=2025)  # an undated plan: matched by 年度 + 回次
     for fmt in ("xlsx", "csv"):
         data = export_bytes(resource, council=council, fmt=fmt)
-        report = run_import(resource_name=resource, council=council, data=data, filename=f"x.{fmt}", dry_run=True)
+        report = run_import(
+            resource_name=resource, council=council, data=data, filename=f"x.{fmt}", dry_run=True
+        )
         assert not report.errors, report.errors
         assert report.totals["new"] == report.totals["update"] == 0, report.lines()
         assert report.totals["skip"] > 0
@@ -155,7 +165,9 @@ def test_csv_export_has_bom_and_blank_counts(council, bodies, organizations):
 def test_other_councils_body_names_never_match(council, other_council, other_council_plenary, bodies):
     text = "会議体,開催日,状態\n地域移行部会,2024/6/1,開催済\n"
     report = _import(council, "meetings", csv_bytes(text, "utf-8"))
-    assert report.errors == ["2行目「会議体」: 会議体「地域移行部会」はこの協議会に登録されていません。名前を確認してください。"]
+    assert report.errors == [
+        "2行目「会議体」: 会議体「地域移行部会」はこの協議会に登録されていません。名前を確認してください。"
+    ]
     assert Meeting.objects.count() == 0
 
 

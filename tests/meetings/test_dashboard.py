@@ -48,8 +48,13 @@ def bodies(plenary, steering, subcommittee, other_subcommittee, case_conference,
 
 @pytest.mark.parametrize(
     ("today", "elapsed"),
-    [(dt.date(2021, 4, 1), 0), (dt.date(2021, 4, 30), 0), (dt.date(2021, 10, 1), 6), (dt.date(2022, 1, 15), 9),
-     (dt.date(2022, 3, 31), 11)],
+    [
+        (dt.date(2021, 4, 1), 0),
+        (dt.date(2021, 4, 30), 0),
+        (dt.date(2021, 10, 1), 6),
+        (dt.date(2022, 1, 15), 9),
+        (dt.date(2022, 3, 31), 11),
+    ],
 )
 def test_months_elapsed(today, elapsed):
     assert months_elapsed(today) == elapsed
@@ -82,7 +87,11 @@ def test_body_behind_its_target(bodies, council, subcommittee, other_subcommitte
 
     behind = {p.name: p for p in dashboard.behind}
     assert set(behind) == {"相談支援部会"}
-    assert (behind["相談支援部会"].held, behind["相談支援部会"].expected, behind["相談支援部会"].shortfall) == (2, 3, 1)
+    assert (
+        behind["相談支援部会"].held,
+        behind["相談支援部会"].expected,
+        behind["相談支援部会"].shortfall,
+    ) == (2, 3, 1)
 
 
 def test_planned_and_last_years_meetings_do_not_count_as_held(bodies, council, subcommittee):
@@ -108,13 +117,16 @@ def test_silent_bodies(bodies, council, plenary, subcommittee, other_subcommitte
 
 
 def test_new_body_is_not_silent_before_the_warning_period(bodies, council, steering):
-    body_create(council=council, name="こども部会", kind=BodyKind.SUBCOMMITTEE, parent=steering, from_fiscal_year=2021)
+    body_create(
+        council=council, name="こども部会", kind=BodyKind.SUBCOMMITTEE, parent=steering, from_fiscal_year=2021
+    )
     assert "こども部会" not in _names(dashboard_for(council=council, today=dt.date(2021, 6, 1)).silent)
     assert "こども部会" in _names(dashboard_for(council=council, today=dt.date(2021, 9, 1)).silent)
 
 
-def test_paused_ended_and_case_conferences_are_excluded(bodies, council, subcommittee, other_subcommittee,
-                                                         case_conference):
+def test_paused_ended_and_case_conferences_are_excluded(
+    bodies, council, subcommittee, other_subcommittee, case_conference
+):
     _target(subcommittee, other_subcommittee, case_conference)
     body_set_status(body=other_subcommittee, fiscal_year=2021, status=BodyStatusKind.PAUSED)
     body_set_status(body=subcommittee, fiscal_year=2021, status=BodyStatusKind.ENDED)
@@ -182,7 +194,9 @@ def _url(council) -> str:
 def test_secretariat_sees_the_page_with_links(client, bodies, secretariat, council, subcommittee):
     _target(subcommittee)
     today = timezone.localdate()
-    to_write_up = MeetingFactory(body=subcommittee, date=today - dt.timedelta(days=3), status=MeetingStatus.HELD)
+    to_write_up = MeetingFactory(
+        body=subcommittee, date=today - dt.timedelta(days=3), status=MeetingStatus.HELD
+    )
     coming = MeetingFactory(body=subcommittee, date=today + dt.timedelta(days=7))
     client.force_login(secretariat)
 
@@ -214,8 +228,14 @@ def test_outsider_gets_404_and_anonymous_logs_in(client, bodies, outsider, counc
 
 def _seed(council, steering, secretariat, n):
     for i in range(n):
-        body = body_create(council=council, name=f"部会{i}", kind=BodyKind.SUBCOMMITTEE, parent=steering,
-                           from_fiscal_year=2019, target_meetings_per_year=4)
+        body = body_create(
+            council=council,
+            name=f"部会{i}",
+            kind=BodyKind.SUBCOMMITTEE,
+            parent=steering,
+            from_fiscal_year=2019,
+            target_meetings_per_year=4,
+        )
         _held(body, dt.date(2021, 6, 3))
         MeetingFactory(body=body, date=dt.date(2021, 9, 2), status=MeetingStatus.HELD)  # to chase
         MeetingFactory(body=body, date=dt.date(2022, 2, 3))  # upcoming

@@ -41,14 +41,25 @@ def _soon(days: int) -> dt.date:
 def meetings(plenary, steering, subcommittee, other_subcommittee, case_conference, liaison):
     """Meetings around today: the feed window is computed from the real date."""
     return {
-        "sub1": MeetingFactory(body=subcommittee, date=_soon(-20), start_time=dt.time(13, 30),
-                               end_time=dt.time(15, 0), place="総合福祉センター 研修室", status=MeetingStatus.HELD,
-                               agenda="Aさんの支援について"),
+        "sub1": MeetingFactory(
+            body=subcommittee,
+            date=_soon(-20),
+            start_time=dt.time(13, 30),
+            end_time=dt.time(15, 0),
+            place="総合福祉センター 研修室",
+            status=MeetingStatus.HELD,
+            agenda="Aさんの支援について",
+        ),
         "sub2": MeetingFactory(body=subcommittee, date=_soon(20), start_time=dt.time(10, 0)),
         "written": MeetingFactory(body=steering, date=_soon(10), format=MeetingFormat.WRITTEN, place=""),
         "cancelled": MeetingFactory(body=other_subcommittee, date=_soon(30), status=MeetingStatus.CANCELLED),
-        "case": MeetingFactory(body=case_conference, date=_soon(5), title="個別支援会議（北部地区）",
-                               start_time=dt.time(10, 0), end_time=dt.time(11, 0)),
+        "case": MeetingFactory(
+            body=case_conference,
+            date=_soon(5),
+            title="個別支援会議（北部地区）",
+            start_time=dt.time(10, 0),
+            end_time=dt.time(11, 0),
+        ),
         "liaison": MeetingFactory(body=liaison, date=_soon(40)),
         "undated": MeetingFactory(body=plenary, fiscal_year=timezone.localdate().year + 1),
         "old": MeetingFactory(body=plenary, date=_soon(-3 * 366)),
@@ -153,7 +164,9 @@ def test_case_conference_never_reaches_a_reviewer(client, reviewer, council, cas
     assert _uid(meetings["case"]) not in events
     assert _uid(meetings["sub1"]) in events
     with pytest.raises(ValidationError):
-        calendar_feed_create(user=reviewer, council=council, scope=CalendarFeedScope.BODY, body=case_conference)
+        calendar_feed_create(
+            user=reviewer, council=council, scope=CalendarFeedScope.BODY, body=case_conference
+        )
 
 
 def test_mine_feed_has_the_bodies_of_roles_and_current_memberships(client, chair, council, liaison, meetings):
@@ -233,10 +246,13 @@ def test_deactivated_user_feed_is_404(client, secretariat, council, meetings):
     assert _fetch(client, feed).status_code == 404
 
 
-def test_create_refuses_other_councils_and_too_many(secretariat, council, other_council_subcommittee, plenary):
+def test_create_refuses_other_councils_and_too_many(
+    secretariat, council, other_council_subcommittee, plenary
+):
     with pytest.raises(ValidationError):
-        calendar_feed_create(user=secretariat, council=council, scope=CalendarFeedScope.BODY,
-                             body=other_council_subcommittee)
+        calendar_feed_create(
+            user=secretariat, council=council, scope=CalendarFeedScope.BODY, body=other_council_subcommittee
+        )
     for _ in range(MAX_ACTIVE_FEEDS):
         calendar_feed_create(user=secretariat, council=council, scope=CalendarFeedScope.COUNCIL)
     with pytest.raises(ValidationError):
@@ -246,7 +262,9 @@ def test_create_refuses_other_councils_and_too_many(secretariat, council, other_
 def test_summary_markers():
     from meetings.models import Meeting
 
-    meeting = Meeting(sequence=3, title="臨時会議", format=MeetingFormat.WRITTEN, status=MeetingStatus.CANCELLED)
+    meeting = Meeting(
+        sequence=3, title="臨時会議", format=MeetingFormat.WRITTEN, status=MeetingStatus.CANCELLED
+    )
     assert event_summary(meeting, "全体会") == "【中止】全体会 第3回 臨時会議（書面会議）"
 
 

@@ -736,7 +736,9 @@ def test_concurrent_edit_is_refused_and_keeps_what_was_typed(client, secretariat
     assert meeting.place == "会議室B"
 
     # The secretariat's save, made on the old version, is refused; what they typed is still there.
-    response = client.post(edit_url(meeting), form_data(date="2021/6/1", place="会議室C", loaded_version=opened))
+    response = client.post(
+        edit_url(meeting), form_data(date="2021/6/1", place="会議室C", loaded_version=opened)
+    )
     text = response.content.decode()
     assert "他の方が更新しました" in text and "会議室C" in text
     meeting.refresh_from_db()

@@ -62,12 +62,31 @@ def test_rows_in_tree_order_with_depth_and_liaison_apart(tree, secretariat, coun
         ("就労部会", 2),
     ]
     assert [(r.name, r.depth) for r in schedule.liaison_rows] == [("連絡会議", 0)]
-    assert schedule.month_labels == ["4月", "5月", "6月", "7月", "8月", "9月", "10月", "11月", "12月", "1月", "2月", "3月"]
+    assert schedule.month_labels == [
+        "4月",
+        "5月",
+        "6月",
+        "7月",
+        "8月",
+        "9月",
+        "10月",
+        "11月",
+        "12月",
+        "1月",
+        "2月",
+        "3月",
+    ]
 
 
 def test_siblings_follow_sort_order_not_creation_order(tree, secretariat, council, steering):
-    body_create(council=council, name="こども部会", kind=BodyKind.SUBCOMMITTEE, parent=steering,
-                from_fiscal_year=2019, sort_order=1)  # created last, listed first among 運営会議's children
+    body_create(
+        council=council,
+        name="こども部会",
+        kind=BodyKind.SUBCOMMITTEE,
+        parent=steering,
+        from_fiscal_year=2019,
+        sort_order=1,
+    )  # created last, listed first among 運営会議's children
 
     names = _names(schedule_for(user=secretariat, council=council, fiscal_year=YEAR))
 
@@ -91,7 +110,9 @@ def test_cells_hold_the_meeting_dates_of_their_month(tree, secretariat, council,
 
 def test_status_marks_and_held_count(tree, secretariat, council, subcommittee):
     MeetingFactory(body=subcommittee, date=dt.date(2021, 5, 6), status=MeetingStatus.HELD)
-    MeetingFactory(body=subcommittee, date=dt.date(2021, 8, 5), status=MeetingStatus.HELD, format=MeetingFormat.WRITTEN)
+    MeetingFactory(
+        body=subcommittee, date=dt.date(2021, 8, 5), status=MeetingStatus.HELD, format=MeetingFormat.WRITTEN
+    )
     MeetingFactory(body=subcommittee, date=dt.date(2021, 11, 4), status=MeetingStatus.CANCELLED)
     MeetingFactory(body=subcommittee, date=dt.date(2022, 2, 3))  # 予定
     undated = MeetingFactory(body=subcommittee, fiscal_year=YEAR)  # 日程未定
@@ -131,20 +152,32 @@ def test_builder_drops_meetings_of_another_year_even_if_passed_in(tree, council,
 
 
 def test_paused_body_is_marked_in_its_row(tree, secretariat, council, other_subcommittee):
-    body_set_status(body=other_subcommittee, fiscal_year=YEAR, status=BodyStatusKind.PAUSED, note="今年度は休止")
+    body_set_status(
+        body=other_subcommittee, fiscal_year=YEAR, status=BodyStatusKind.PAUSED, note="今年度は休止"
+    )
 
     row = _row(schedule_for(user=secretariat, council=council, fiscal_year=YEAR), "就労部会")
     assert row.status == BodyStatusKind.PAUSED and row.status_label == "休止中"
     assert row.status_note == "今年度は休止" and row.is_empty
-    assert _row(schedule_for(user=secretariat, council=council, fiscal_year=YEAR - 1), "就労部会").status_label == ""
+    assert (
+        _row(schedule_for(user=secretariat, council=council, fiscal_year=YEAR - 1), "就労部会").status_label
+        == ""
+    )
 
     html = _get(secretariat, council).content.decode()
     assert "休止中" in html
 
 
-def test_bodies_not_yet_created_or_ended_before_are_left_out(tree, secretariat, council, steering, other_subcommittee):
-    body_create(council=council, name="権利擁護部会", kind=BodyKind.SUBCOMMITTEE, parent=steering,
-                from_fiscal_year=YEAR + 1)
+def test_bodies_not_yet_created_or_ended_before_are_left_out(
+    tree, secretariat, council, steering, other_subcommittee
+):
+    body_create(
+        council=council,
+        name="権利擁護部会",
+        kind=BodyKind.SUBCOMMITTEE,
+        parent=steering,
+        from_fiscal_year=YEAR + 1,
+    )
     successor = body_succeed(old=other_subcommittee, name="就労支援部会", from_fiscal_year=YEAR)
 
     this_year = schedule_for(user=secretariat, council=council, fiscal_year=YEAR)
@@ -233,7 +266,7 @@ def test_year_comes_from_the_query_string(tree, secretariat, council, subcommitt
 
 def test_print_stylesheet_is_a4_landscape_without_menus():
     css = (Path(settings.BASE_DIR) / "static" / "css" / "app.css").read_text(encoding="utf-8")
-    print_part = css[css.index("==== Planning pages"):]
+    print_part = css[css.index("==== Planning pages") :]
     assert "@page { size: A4 landscape" in print_part
     assert ".app-header" in print_part
 
@@ -243,8 +276,14 @@ def test_print_stylesheet_is_a4_landscape_without_menus():
 
 def _seed(council, steering, n: int) -> None:
     for i in range(n):
-        body = body_create(council=council, name=f"部会{i}", kind=BodyKind.SUBCOMMITTEE, parent=steering,
-                           from_fiscal_year=2019, sort_order=10 + i)
+        body = body_create(
+            council=council,
+            name=f"部会{i}",
+            kind=BodyKind.SUBCOMMITTEE,
+            parent=steering,
+            from_fiscal_year=2019,
+            sort_order=10 + i,
+        )
         body_rename(body=body, fiscal_year=YEAR, name=f"部会{i}（新）")
         for month in (5, 9, 1):
             year = YEAR if month >= 4 else YEAR + 1
@@ -261,7 +300,9 @@ def _count_queries(user, council) -> int:
     return len(ctx.captured_queries)
 
 
-def test_query_count_does_not_grow_with_the_data(tree, secretariat, member, council, steering, django_assert_num_queries):
+def test_query_count_does_not_grow_with_the_data(
+    tree, secretariat, member, council, steering, django_assert_num_queries
+):
     _seed(council, steering, 1)
     small = _count_queries(secretariat, council)
     _seed(council, steering, 6)

@@ -61,10 +61,16 @@ def test_meetings_of_the_selected_year_only(client, council, subcommittee, secre
     rows = list(openpyxl.load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
     texts = " ".join(str(v) for row in rows[1:] for v in row if v)
     assert "令和2年度の検討" in texts and "令和3年度の検討" not in texts
-    csv_text = client.get(reverse("export", args=[council.slug, "meetings", "csv"]), {"year": 2021}).content.decode(
-        "utf-8-sig"
-    )
+    csv_text = client.get(
+        reverse("export", args=[council.slug, "meetings", "csv"]), {"year": 2021}
+    ).content.decode("utf-8-sig")
     assert "令和3年度の検討" in csv_text and "令和2年度の検討" not in csv_text
     # A 年度 for members, or one that is no year, is not a page.
-    assert client.get(reverse("export", args=[council.slug, "members", "csv"]), {"year": 2020}).status_code == 404
-    assert client.get(reverse("export", args=[council.slug, "meetings", "csv"]), {"year": "x"}).status_code == 404
+    assert (
+        client.get(reverse("export", args=[council.slug, "members", "csv"]), {"year": 2020}).status_code
+        == 404
+    )
+    assert (
+        client.get(reverse("export", args=[council.slug, "meetings", "csv"]), {"year": "x"}).status_code
+        == 404
+    )

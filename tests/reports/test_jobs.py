@@ -33,7 +33,9 @@ def request(secretariat, council, body, kind="progress-report"):
     return report_request(user=secretariat, council=council, kind=kind, fiscal_year=FY, body=body)
 
 
-def test_request_renders_on_commit_and_stores_the_file(secretariat, council, year_data, pdf_calls, django_capture_on_commit_callbacks):
+def test_request_renders_on_commit_and_stores_the_file(
+    secretariat, council, year_data, pdf_calls, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         job = request(secretariat, council, year_data["body"])
         assert job.status == JobStatus.QUEUED and pdf_calls == []  # nothing before commit
@@ -44,7 +46,9 @@ def test_request_renders_on_commit_and_stores_the_file(secretariat, council, yea
     assert pdf_calls == [1]
 
 
-def test_unchanged_data_is_not_rendered_again(secretariat, chair, council, year_data, pdf_calls, django_capture_on_commit_callbacks):
+def test_unchanged_data_is_not_rendered_again(
+    secretariat, chair, council, year_data, pdf_calls, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         first = request(secretariat, council, year_data["body"])
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
@@ -55,7 +59,9 @@ def test_unchanged_data_is_not_rendered_again(secretariat, chair, council, year_
     assert second.file.name == first.file.name and second.input_hash == first.input_hash
 
 
-def test_changed_data_renders_again(secretariat, council, year_data, pdf_calls, django_capture_on_commit_callbacks):
+def test_changed_data_renders_again(
+    secretariat, council, year_data, pdf_calls, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         first = request(secretariat, council, year_data["body"])
     year_data["meetings"][0].items.update(text="書き直した内容")
@@ -73,7 +79,9 @@ def test_bad_requests_are_refused(secretariat, council, subcommittee, other_coun
     with pytest.raises(DocumentRequestError, match="協議会全体"):
         report_request(user=secretariat, council=council, kind="book", fiscal_year=FY, body=subcommittee)
     with pytest.raises(DocumentRequestError, match="この協議会"):
-        report_request(user=secretariat, council=council, kind="policy", fiscal_year=FY, body=other_council_subcommittee)
+        report_request(
+            user=secretariat, council=council, kind="policy", fiscal_year=FY, body=other_council_subcommittee
+        )
     assert not ReportJob.objects.exists()
 
 
@@ -96,7 +104,9 @@ def test_running_job_is_not_claimed_by_a_second_worker(council, year_data, pdf_c
     assert pdf_calls == []
 
 
-def test_failure_is_recorded_in_japanese_and_can_be_retried(council, year_data, monkeypatch, caplog, django_capture_on_commit_callbacks):
+def test_failure_is_recorded_in_japanese_and_can_be_retried(
+    council, year_data, monkeypatch, caplog, django_capture_on_commit_callbacks
+):
     job = queued(council, year_data["body"])
 
     def broken(html, **kwargs):
@@ -114,9 +124,13 @@ def test_failure_is_recorded_in_japanese_and_can_be_retried(council, year_data, 
     assert job.status == JobStatus.DONE and job.attempts == 2 and job.error == ""
 
 
-def test_stale_running_job_can_be_retried_but_not_a_fresh_one(council, year_data, django_capture_on_commit_callbacks):
+def test_stale_running_job_can_be_retried_but_not_a_fresh_one(
+    council, year_data, django_capture_on_commit_callbacks
+):
     job = queued(council, year_data["body"])
-    ReportJob.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING, started_at=timezone.now(), attempts=1)
+    ReportJob.objects.filter(pk=job.pk).update(
+        status=JobStatus.RUNNING, started_at=timezone.now(), attempts=1
+    )
     with pytest.raises(ReportRetryRefused):
         report_retry(job=job)
     ReportJob.objects.filter(pk=job.pk).update(started_at=timezone.now() - dt.timedelta(minutes=16))

@@ -27,7 +27,9 @@ def test_chair_requests_a_body_document_and_downloads_it(
     with django_capture_on_commit_callbacks(execute=True):
         response = request_body_doc(client, council, subcommittee)
     job = ReportJob.objects.get()
-    assert response.status_code == 302 and response["Location"] == reverse("report_job", args=[council.slug, job.pk])
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "report_job", args=[council.slug, job.pk]
+    )
     assert job.status == JobStatus.DONE and job.requested_by == chair
     page = client.get(response["Location"]).content.decode()
     assert job.file.url in page and 'http-equiv="refresh"' not in page
@@ -70,8 +72,15 @@ def test_body_document_needs_a_body(client, council, secretariat):
 
 
 def test_failed_job_shows_error_and_retries(client, council, subcommittee, chair):
-    job = ReportJob.objects.create(council=council, body=subcommittee, kind="evaluation", fiscal_year=FY,
-                                   requested_by=chair, status=JobStatus.FAILED, error=FAILED_MESSAGE)
+    job = ReportJob.objects.create(
+        council=council,
+        body=subcommittee,
+        kind="evaluation",
+        fiscal_year=FY,
+        requested_by=chair,
+        status=JobStatus.FAILED,
+        error=FAILED_MESSAGE,
+    )
     client.force_login(chair)
     page = client.get(reverse("report_job", args=[council.slug, job.pk])).content.decode()
     assert FAILED_MESSAGE in page and "もう一度作成する" in page and 'http-equiv="refresh"' not in page
@@ -81,8 +90,12 @@ def test_failed_job_shows_error_and_retries(client, council, subcommittee, chair
     assert job.status == JobStatus.QUEUED
 
 
-def test_outsiders_and_anonymous(client, council, subcommittee, chair, outsider, other_council_subcommittee, other_council):
-    foreign = ReportJob.objects.create(council=other_council, body=other_council_subcommittee, kind="evaluation", fiscal_year=FY)
+def test_outsiders_and_anonymous(
+    client, council, subcommittee, chair, outsider, other_council_subcommittee, other_council
+):
+    foreign = ReportJob.objects.create(
+        council=other_council, body=other_council_subcommittee, kind="evaluation", fiscal_year=FY
+    )
     client.force_login(chair)
     assert client.get(reverse("report_job", args=[council.slug, foreign.pk])).status_code == 404
     assert client.get(reverse("report_job", args=[other_council.slug, foreign.pk])).status_code == 404
@@ -93,9 +106,13 @@ def test_outsiders_and_anonymous(client, council, subcommittee, chair, outsider,
     assert client.get(list_url(council)).status_code == 302
 
 
-def test_job_list_is_paginated_with_constant_queries(client, council, subcommittee, secretariat, django_assert_max_num_queries):
+def test_job_list_is_paginated_with_constant_queries(
+    client, council, subcommittee, secretariat, django_assert_max_num_queries
+):
     for _ in range(25):
-        ReportJob.objects.create(council=council, body=subcommittee, kind="evaluation", fiscal_year=FY, requested_by=secretariat)
+        ReportJob.objects.create(
+            council=council, body=subcommittee, kind="evaluation", fiscal_year=FY, requested_by=secretariat
+        )
     client.force_login(secretariat)
     with django_assert_max_num_queries(12):
         page = client.get(list_url(council)).content.decode()
@@ -111,14 +128,21 @@ def test_member_does_not_see_case_conference_jobs(client, council, case_conferen
 
 def test_preview_renders_html(client, council, subcommittee, chair, year_data):
     client.force_login(chair)
-    response = client.get(reverse("report_preview", args=[council.slug, "evaluation", FY]) + f"?body={subcommittee.pk}")
+    response = client.get(
+        reverse("report_preview", args=[council.slug, "evaluation", FY]) + f"?body={subcommittee.pk}"
+    )
     assert response.status_code == 200
     page = response.content.decode()
     assert "振り返り・評価シート" in page and "一年間の取り組みの記述。" in page
     assert client.get(reverse("report_preview", args=[council.slug, "evaluation", FY])).status_code == 400
     assert client.get(reverse("report_preview", args=[council.slug, "nonsense", FY])).status_code == 400
     other = BodyFactory(council=council)  # a body the chair may read
-    assert client.get(reverse("report_preview", args=[council.slug, "policy", FY]) + f"?body={other.pk}").status_code == 200
+    assert (
+        client.get(
+            reverse("report_preview", args=[council.slug, "policy", FY]) + f"?body={other.pk}"
+        ).status_code
+        == 200
+    )
 
 
 @pytest.mark.parametrize("name", ["report_list"])

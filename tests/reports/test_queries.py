@@ -20,10 +20,14 @@ def count(kind, **kwargs):
 
 
 def test_body_documents_constant(council, subcommittee, year_data):
-    small = {k: count(k, council=council, body=subcommittee) for k in ("progress-report", "evaluation", "policy")}
+    small = {
+        k: count(k, council=council, body=subcommittee) for k in ("progress-report", "evaluation", "policy")
+    }
     add_meetings(subcommittee, n=20)
     add_members(subcommittee, council)
-    big = {k: count(k, council=council, body=subcommittee) for k in ("progress-report", "evaluation", "policy")}
+    big = {
+        k: count(k, council=council, body=subcommittee) for k in ("progress-report", "evaluation", "policy")
+    }
     assert small == big == dict.fromkeys(small, 10)
 
 

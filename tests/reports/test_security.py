@@ -19,7 +19,9 @@ HOSTILE_HTTP = '<img src="http://example.com/x.png">'
 def hostile(council, year_data):
     meeting = year_data["meetings"][0]
     meeting.items.update(text=f"議事 {HOSTILE_FILE} と {HOSTILE_HTTP}")
-    ProgressReport.objects.filter(body=year_data["body"]).update(direction='<link rel="stylesheet" href="file:///etc/passwd">')
+    ProgressReport.objects.filter(body=year_data["body"]).update(
+        direction='<link rel="stylesheet" href="file:///etc/passwd">'
+    )
     return year_data
 
 
@@ -35,7 +37,11 @@ def test_hostile_text_is_escaped_and_not_fetched(council, hostile, monkeypatch):
     html = render_html("progress-report", council=council, fiscal_year=FY, body=hostile["body"])
     assert "&lt;img src=&quot;file:///etc/passwd&quot;&gt;" in html
     assert "<img" not in html and 'href="file:' not in html
-    text = squash(pdf_text(rendering.render_pdf("progress-report", council=council, fiscal_year=FY, body=hostile["body"])))
+    text = squash(
+        pdf_text(
+            rendering.render_pdf("progress-report", council=council, fiscal_year=FY, body=hostile["body"])
+        )
+    )
     assert squash(HOSTILE_FILE) in text and squash(HOSTILE_HTTP) in text  # shown literally
     assert fetchers == [rendering.BASE_URL + "static/reports/print.css"]  # only our stylesheet
 

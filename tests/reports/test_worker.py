@@ -16,7 +16,10 @@ from tests.reports.conftest import FY
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(not settings.REDIS_URL, reason="REDIS_URL が未設定のため、実際の Celery ワーカーの試験は行いません（scripts/test で実行されます）。"),
+    pytest.mark.skipif(
+        not settings.REDIS_URL,
+        reason="REDIS_URL が未設定のため、実際の Celery ワーカーの試験は行いません（scripts/test で実行されます）。",
+    ),
 ]
 
 
@@ -35,7 +38,9 @@ def test_real_worker_renders_a_requested_job(real_queue, secretariat, council, y
         pytest.skip("a worker thread cannot share the in-memory SQLite test database; run with DATABASE_URL")
     app.control.purge()  # leftovers of an earlier, interrupted run on this Redis database
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
-        job = report_request(user=secretariat, council=council, kind="evaluation", fiscal_year=FY, body=year_data["body"])
+        job = report_request(
+            user=secretariat, council=council, kind="evaluation", fiscal_year=FY, body=year_data["body"]
+        )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             job.refresh_from_db()

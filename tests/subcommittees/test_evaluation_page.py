@@ -43,9 +43,17 @@ def _seed(council, body, chair, reviewer, n):
         person = PersonFactory(council=council, name=f"委員 {i}", name_kana=f"いいん{i}")
         MembershipFactory(body=body, person=person, term_start=dt.date(2019, 4, 1))
         people.append(person)
-        MeetingFactory(body=body, date=dt.date(2020, 5, 1) + dt.timedelta(days=20 * i), status="held", items=["検討した。"])
+        MeetingFactory(
+            body=body,
+            date=dt.date(2020, 5, 1) + dt.timedelta(days=20 * i),
+            status="held",
+            items=["検討した。"],
+        )
     evaluation = evaluation_save(
-        body=body, fiscal_year=FY, policy="方針", comments=[CommentInput(person=p, text=f"感想{p.pk}") for p in people]
+        body=body,
+        fiscal_year=FY,
+        policy="方針",
+        comments=[CommentInput(person=p, text=f"感想{p.pk}") for p in people],
     )
     for _ in range(n):
         evaluation_submit(evaluation=evaluation, by=chair)
@@ -61,7 +69,14 @@ def _count_queries(client, url, django_assert_max_num_queries, limit):
 
 
 def test_pages_cost_the_same_with_more_rows(
-    client, council, subcommittee, other_subcommittee, chair, other_chair, reviewer, django_assert_max_num_queries
+    client,
+    council,
+    subcommittee,
+    other_subcommittee,
+    chair,
+    other_chair,
+    reviewer,
+    django_assert_max_num_queries,
 ):
     small = _seed(council, subcommittee, chair, reviewer, 2)
     large = _seed(council, other_subcommittee, other_chair, reviewer, 8)
@@ -70,7 +85,9 @@ def test_pages_cost_the_same_with_more_rows(
     client.force_login(chair)
     edit_small = _count_queries(client, _url(council, subcommittee), django_assert_max_num_queries, LIMIT)
     client.force_login(other_chair)
-    edit_large = _count_queries(client, _url(council, other_subcommittee), django_assert_max_num_queries, LIMIT)
+    edit_large = _count_queries(
+        client, _url(council, other_subcommittee), django_assert_max_num_queries, LIMIT
+    )
     assert edit_small == edit_large
 
     client.force_login(reviewer)

@@ -19,7 +19,9 @@ FY = 2020
 
 @pytest.fixture
 def evaluation(subcommittee):
-    return evaluation_save(body=subcommittee, fiscal_year=FY, comments=[], policy="方針", narrative="一年の記録。")
+    return evaluation_save(
+        body=subcommittee, fiscal_year=FY, comments=[], policy="方針", narrative="一年の記録。"
+    )
 
 
 def edit_url(council, body):
@@ -30,7 +32,9 @@ def post(client, name, council, *args, **data):
     return client.post(reverse(name, args=[council.slug, *args]), data)
 
 
-def test_full_workflow(client, council, subcommittee, evaluation, chair, reviewer, django_capture_on_commit_callbacks):
+def test_full_workflow(
+    client, council, subcommittee, evaluation, chair, reviewer, django_capture_on_commit_callbacks
+):
     client.force_login(chair)
     post(client, "evaluation_submit", council, subcommittee.pk, FY)
     evaluation.refresh_from_db()
@@ -63,7 +67,10 @@ def test_full_workflow(client, council, subcommittee, evaluation, chair, reviewe
     assert job.status == JobStatus.DONE and job.file
     reviews = list(evaluation.reviews.order_by("at", "id").values_list("to_status", "by_name"))
     assert reviews == [
-        ("submitted", "部会長 一郎"), ("returned", "福祉課 桜"), ("submitted", "部会長 一郎"), ("approved", "福祉課 桜"),
+        ("submitted", "部会長 一郎"),
+        ("returned", "福祉課 桜"),
+        ("submitted", "部会長 一郎"),
+        ("approved", "福祉課 桜"),
     ]
 
     # Frozen: the form shows, disabled, and a save changes nothing.
@@ -86,7 +93,9 @@ def test_full_workflow(client, council, subcommittee, evaluation, chair, reviewe
     assert b"".join(download.streaming_content).startswith(b"%PDF")
 
 
-def test_only_the_reviewer_decides(client, council, subcommittee, evaluation, chair, secretariat, member, outsider):
+def test_only_the_reviewer_decides(
+    client, council, subcommittee, evaluation, chair, secretariat, member, outsider
+):
     evaluation_submit(evaluation=evaluation, by=chair)
     for user in (chair, secretariat):
         client.force_login(user)
@@ -127,8 +136,16 @@ def test_illegal_transition_shows_a_message(client, council, subcommittee, evalu
     assert "修正版を作れるのは、承認済のシートだけです。" in page
 
 
-def test_each_approval_links_its_own_pdf(client, council, subcommittee, evaluation, chair, reviewer,
-                                         django_capture_on_commit_callbacks, django_assert_num_queries):
+def test_each_approval_links_its_own_pdf(
+    client,
+    council,
+    subcommittee,
+    evaluation,
+    chair,
+    reviewer,
+    django_capture_on_commit_callbacks,
+    django_assert_num_queries,
+):
     from subcommittees.selectors import approved_versions, evaluation_for_page
     from subcommittees.services import evaluation_approve, evaluation_reopen
 
@@ -143,8 +160,9 @@ def test_each_approval_links_its_own_pdf(client, council, subcommittee, evaluati
         # A job for the same body and 年度 made later (someone previewing a draft) must not be
         # mistaken for the approval's PDF.
         evaluation_reopen(evaluation=evaluation, by=chair)
-        ReportJob.objects.create(council=council, body=subcommittee, kind="evaluation", fiscal_year=FY,
-                                 status=JobStatus.FAILED)
+        ReportJob.objects.create(
+            council=council, body=subcommittee, kind="evaluation", fiscal_year=FY, status=JobStatus.FAILED
+        )
     for job in jobs:
         job.refresh_from_db()
     assert jobs[0].pk != jobs[1].pk and jobs[0].file.name != jobs[1].file.name

@@ -56,7 +56,9 @@ def test_unknown_action_is_refused_and_comment_kept(client, council, subcommitte
     assert "ここを直してください。" in page
 
 
-def test_decision_on_a_sheet_decided_meanwhile_keeps_the_comment(client, council, subcommittee, chair, reviewer):
+def test_decision_on_a_sheet_decided_meanwhile_keeps_the_comment(
+    client, council, subcommittee, chair, reviewer
+):
     evaluation = _evaluation(subcommittee)
     evaluation_submit(evaluation=evaluation, by=chair)
     evaluation_approve(evaluation=evaluation, by=reviewer)  # another reviewer's tab, say
@@ -84,7 +86,8 @@ def test_refused_submit_rerenders_with_reason_and_comment(client, council, subco
     evaluation_submit(evaluation=evaluation, by=chair)
     client.force_login(chair)
     response = client.post(
-        reverse("evaluation_submit", args=[council.slug, subcommittee.pk, FY]), {"comment": "二度目の提出です。"}
+        reverse("evaluation_submit", args=[council.slug, subcommittee.pk, FY]),
+        {"comment": "二度目の提出です。"},
     )
     assert response.status_code == 400
     page = response.content.decode()
@@ -97,7 +100,9 @@ def test_too_long_submit_comment_is_kept(client, council, subcommittee, chair):
     evaluation = _evaluation(subcommittee)
     client.force_login(chair)
     typed = "あ" * (REVIEW_COMMENT_MAX + 1)
-    response = client.post(reverse("evaluation_submit", args=[council.slug, subcommittee.pk, FY]), {"comment": typed})
+    response = client.post(
+        reverse("evaluation_submit", args=[council.slug, subcommittee.pk, FY]), {"comment": typed}
+    )
     assert response.status_code == 400
     assert typed in response.content.decode()
     assert Evaluation.objects.get(pk=evaluation.pk).status == EvaluationStatus.DRAFT
@@ -110,8 +115,12 @@ def test_save_on_a_submitted_sheet_keeps_what_was_typed(client, council, subcomm
     response = client.post(
         reverse("evaluation_edit", args=[council.slug, subcommittee.pk, FY]),
         {
-            "policy": "画面で直した方針", "narrative": "画面で直した取り組み", "next_year": "",
-            "comments-TOTAL_FORMS": "1", "comments-INITIAL_FORMS": "0", "comments-0-text": "画面で書いた感想",
+            "policy": "画面で直した方針",
+            "narrative": "画面で直した取り組み",
+            "next_year": "",
+            "comments-TOTAL_FORMS": "1",
+            "comments-INITIAL_FORMS": "0",
+            "comments-0-text": "画面で書いた感想",
         },
     )
     assert response.status_code == 400

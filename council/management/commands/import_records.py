@@ -27,7 +27,11 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(f"ファイル「{file}」が見つかりません。")
         report = run_import(
-            resource_name=resource, council=target, data=path.read_bytes(), filename=path.name, dry_run=dry_run
+            resource_name=resource,
+            council=target,
+            data=path.read_bytes(),
+            filename=path.name,
+            dry_run=dry_run,
         )
         for line in report.lines():
             self.stdout.write(line)

@@ -44,7 +44,9 @@ class Command(BaseCommand):
             raise CommandError(f"--scale は 1〜{demo.MAX_SCALE} で指定してください。")
         if reset:
             removed = demo.reset()
-            self.stdout.write(f"デモデータを削除しました（協議会 {removed} 件） / removed {removed} demo councils")
+            self.stdout.write(
+                f"デモデータを削除しました（協議会 {removed} 件） / removed {removed} demo councils"
+            )
         log = self.stdout.write if verbosity >= 2 else (lambda _s: None)
         stats = demo.load(scale=scale, today=today, log=log)
         if stats.councils:
@@ -58,9 +60,13 @@ class Command(BaseCommand):
                 counts = demo.summary()
                 self.stdout.write("  " + ", ".join(f"{k}={v}" for k, v in counts.items()))
         else:
-            self.stdout.write("デモデータはすでにあります（変更なし）。作り直すには --reset を付けてください。 / "
-                              "demo data already present, nothing changed (use --reset to rebuild).")
+            self.stdout.write(
+                "デモデータはすでにあります（変更なし）。作り直すには --reset を付けてください。 / "
+                "demo data already present, nothing changed (use --reset to rebuild)."
+            )
         if stats.skipped and stats.councils:
-            self.stdout.write(f"  既存のためそのままにした協議会 / kept as they were: {', '.join(stats.skipped)}")
+            self.stdout.write(
+                f"  既存のためそのままにした協議会 / kept as they were: {', '.join(stats.skipped)}"
+            )
         self.stdout.write("")
         self.stdout.write(demo.logins_table())

@@ -20,7 +20,9 @@ class Command(BaseCommand):
     help = "年次報告の帳票を PDF に出力します。 / Render a yearly document to PDF."
 
     def add_arguments(self, parser):
-        parser.add_argument("kind", help="帳票の種類: " + ", ".join(f"{k.value}（{k.label}）" for k in DocumentKind))
+        parser.add_argument(
+            "kind", help="帳票の種類: " + ", ".join(f"{k.value}（{k.label}）" for k in DocumentKind)
+        )
         parser.add_argument("--council", required=True, help="協議会の識別名（slug）")
         parser.add_argument("--year", required=True, help="年度（2020、R2、令和2年度 など）")
         parser.add_argument("--body", type=int, default=None, help="会議体の ID（会議体ごとの帳票で必須）")
@@ -33,7 +35,9 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from None
         council_obj = Council.objects.filter(slug=council).first()
         if council_obj is None:
-            raise CommandError(f"協議会「{council}」が見つかりません。--council には協議会の識別名（slug）を指定してください。")
+            raise CommandError(
+                f"協議会「{council}」が見つかりません。--council には協議会の識別名（slug）を指定してください。"
+            )
         body_obj = None
         if body is not None:
             body_obj = Body.objects.filter(pk=body, council=council_obj).first()
