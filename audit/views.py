@@ -8,9 +8,8 @@ from django.shortcuts import redirect, render
 
 from audit.forms import AuditSearchForm
 from audit.selectors import audit_available, audit_rows, events_for_council, events_for_keys, page_keys
-from council.access import get_council_for_user, is_secretariat_of
+from council.access import get_council_for_user, has_confirmed_pledge, is_secretariat_of
 from council.pages import council_context
-from privacy.selectors import has_confirmed_pledge
 from privacy.views import pledge_url
 
 PAGE_SIZE = 50

@@ -36,8 +36,8 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 
 from audit.selectors import AuditQuery, events_for_council, events_for_keys, page_keys  # noqa: E402
+from council.access import has_confirmed_pledge  # noqa: E402
 from council.models import Council  # noqa: E402
-from privacy.selectors import has_confirmed_pledge  # noqa: E402
 from privacy.services import pledge_confirm  # noqa: E402
 
 PAGE = 50

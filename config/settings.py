@@ -52,6 +52,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # council.access raises PledgeRequired for a case conference not yet pledged for: the redirect.
+    "privacy.middleware.PledgeRequiredMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -8,6 +8,7 @@ model of our apps is missing from the table.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeVar
 
 from django.apps import apps
@@ -19,8 +20,6 @@ from council.models import Body, BodyKind, Council, Role, RoleKind
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-
-    from meetings.models import Meeting
 
 M = TypeVar("M", bound=Model)
 
@@ -144,8 +143,6 @@ def for_admin(queryset: QuerySet[M], user: AbstractBaseUser | AnonymousUser) -> 
     prefix = CASE_CONFERENCE_PATHS.get(queryset.model._meta.label_lower)
     if prefix is None or not user.is_authenticated or user.is_superuser:
         return scoped
-    from privacy.selectors import pledged_council_ids
-
     return scoped.exclude(
         Q(**{f"{prefix}kind": BodyKind.CASE_CONFERENCE})
         & ~Q(**{f"{prefix}council_id__in": pledged_council_ids(user)})
@@ -162,17 +159,21 @@ def council_models() -> list[type[Model]]:
     ]
 
 
-# --- Pages: who may read and edit which body --------------------------------------------------
+# --- Roles: who may read and edit which body ---------------------------------------------------
 #
 # - 事務局 (secretariat): reads and edits every body of the council.
 # - 福祉課 (reviewer): reads every body except case conferences.
 # - 会議体の長 (chair): edits their own body; reads the council's bodies except case conferences.
 # - 構成員 (member): reads the bodies they sit in.
 # - Case conferences (個別支援会議) hold personal data: only the secretariat and the roles given for
-#   that very body read them.
+#   that very body read them, and only after confirming the council's current pledge (below).
 # Outsiders get 404 (nothing tells them the record exists); readers who try to edit get 403.
 
-COUNCIL_WIDE_READERS = frozenset({RoleKind.SECRETARIAT, RoleKind.REVIEWER, RoleKind.CHAIR})
+# Roles that read every body of the council other than case conferences.
+READ_ALL_BUT_CASE_CONFERENCES = frozenset({RoleKind.SECRETARIAT, RoleKind.REVIEWER, RoleKind.CHAIR})
+# Roles that read every *issue* of the council other than those a case conference holds: a chair
+# reads the bodies, but an issue only where it is held or passed through (issues.selectors).
+READ_ALL_ISSUES = frozenset({RoleKind.SECRETARIAT, RoleKind.REVIEWER})
 
 
 def council_roles(user: AbstractBaseUser | AnonymousUser, council_id: int) -> list[Role]:
@@ -183,7 +184,82 @@ def can_read_council(user: AbstractBaseUser | AnonymousUser, council_id: int) ->
     return bool(user.is_authenticated and (user.is_superuser or council_roles(user, council_id)))
 
 
-def can_read_body(user: AbstractBaseUser | AnonymousUser, body: Body) -> bool:
+def has_role_in(user: AbstractBaseUser | AnonymousUser, council_id: int, kinds: frozenset[str]) -> bool:
+    """True for superusers and for holders of one of ``kinds`` in the council."""
+    if not user.is_authenticated:
+        return False
+    return user.is_superuser or any(role.kind in kinds for role in council_roles(user, council_id))
+
+
+# --- The confidentiality pledge (守秘義務) ------------------------------------------------------
+#
+# Case-conference content opens only to those who have confirmed their council's *current* pledge
+# (障害者総合支援法 第89条の3). The confirmations are stored by the privacy app, which registers how
+# to read them when it loads (privacy.apps); without it nobody has pledged, so the rule fails closed.
+# Superusers operate the site and hold no council role: the pledge is asked of council users.
+
+
+class PledgeRequired(Exception):
+    """Content the user may open once they have confirmed the council's pledge.
+
+    Raised by the ``get_*_for_user`` helpers (``body``: the case conference) and by pages that carry
+    case-conference data of the whole council (``body`` None); ``privacy.middleware`` turns it into
+    the redirect to the pledge page, which comes back afterwards.
+    """
+
+    def __init__(self, body: Body | None = None, *, council: Council | None = None) -> None:
+        council = council or (body.council if body is not None else None)
+        if council is None:
+            raise TypeError("PledgeRequired needs a body or a council")
+        super().__init__(f"pledge required for council {council.pk}")
+        self.body = body
+        self.council = council
+
+
+def require_pledge(user: AbstractBaseUser | AnonymousUser, council: Council) -> None:
+    """For pages that carry case-conference data of the whole council (a person's disclosure)."""
+    if not has_confirmed_pledge(user, council.pk):
+        raise PledgeRequired(council=council)
+
+
+_pledge_source: Callable[[AbstractBaseUser], set[int]] | None = None
+
+
+def register_pledge_source(source: Callable[[AbstractBaseUser], set[int]]) -> None:
+    """Called once by privacy.apps: ``source(user)`` returns the councils whose current pledge they confirmed."""
+    global _pledge_source
+    _pledge_source = source
+
+
+def pledged_council_ids(user: AbstractBaseUser | AnonymousUser) -> set[int]:
+    if not user.is_authenticated or _pledge_source is None:
+        return set()
+    return _pledge_source(user)
+
+
+def has_confirmed_pledge(user: AbstractBaseUser | AnonymousUser, council_id: int) -> bool:
+    if user.is_authenticated and user.is_superuser:
+        return True
+    return council_id in pledged_council_ids(user)
+
+
+def pledge_required(user: AbstractBaseUser | AnonymousUser, body: Body) -> bool:
+    """True when ``body`` is a case conference and the user has not confirmed its council's pledge.
+
+    Callers first check that the user may see the body at all (others get 404, not the pledge).
+    """
+    return body.kind == BodyKind.CASE_CONFERENCE and not has_confirmed_pledge(user, body.council_id)
+
+
+# --- Bodies: the two questions every read path asks --------------------------------------------
+#
+# ``can_see_body``/``visible_bodies``: may the user be told the body exists (its name in the tree,
+# a link that leads to the pledge page)? ``can_read_body``/``readable_bodies``: may the user read
+# what it holds (meetings, minutes, members, issues, documents, exports, feeds)? They differ only
+# for a case conference whose pledge the user has not confirmed.
+
+
+def can_see_body(user: AbstractBaseUser | AnonymousUser, body: Body) -> bool:
     if not user.is_authenticated:
         return False
     if user.is_superuser:
@@ -195,22 +271,27 @@ def can_read_body(user: AbstractBaseUser | AnonymousUser, body: Body) -> bool:
         return True
     if body.kind == BodyKind.CASE_CONFERENCE:
         return False
-    return any(role.kind in COUNCIL_WIDE_READERS for role in roles)
+    return any(role.kind in READ_ALL_BUT_CASE_CONFERENCES for role in roles)
+
+
+def can_read_body(user: AbstractBaseUser | AnonymousUser, body: Body) -> bool:
+    return can_see_body(user, body) and not pledge_required(user, body)
 
 
 def can_edit_body(user: AbstractBaseUser | AnonymousUser, body: Body) -> bool:
+    """Editing also needs reading: a case conference's editor must have confirmed the pledge."""
     if not user.is_authenticated:
         return False
     if user.is_superuser:
         return True
-    return any(
+    return not pledge_required(user, body) and any(
         role.kind == RoleKind.SECRETARIAT or (role.kind == RoleKind.CHAIR and role.body_id == body.pk)
         for role in council_roles(user, body.council_id)
     )
 
 
-def readable_bodies(user: AbstractBaseUser | AnonymousUser, council: Council) -> QuerySet[Body]:
-    """The council's bodies the user may open (for lists, the schedule and calendars)."""
+def visible_bodies(user: AbstractBaseUser | AnonymousUser, council: Council) -> QuerySet[Body]:
+    """The council's bodies the user may be told about (the body tree)."""
     bodies = Body.objects.filter(council=council)
     if user.is_authenticated and user.is_superuser:
         return bodies
@@ -218,9 +299,22 @@ def readable_bodies(user: AbstractBaseUser | AnonymousUser, council: Council) ->
     if any(role.kind == RoleKind.SECRETARIAT for role in roles):
         return bodies
     own = Q(pk__in=[role.body_id for role in roles if role.body_id])
-    if any(role.kind in COUNCIL_WIDE_READERS for role in roles):
+    if any(role.kind in READ_ALL_BUT_CASE_CONFERENCES for role in roles):
         return bodies.filter(own | ~Q(kind=BodyKind.CASE_CONFERENCE))
     return bodies.filter(own)
+
+
+def readable_bodies(user: AbstractBaseUser | AnonymousUser, council: Council) -> QuerySet[Body]:
+    """The council's bodies whose content the user may read: lists, schedule, feeds, exports, documents."""
+    bodies = visible_bodies(user, council)
+    if has_confirmed_pledge(user, council.pk):
+        return bodies
+    return bodies.exclude(kind=BodyKind.CASE_CONFERENCE)
+
+
+def readable_q(user: AbstractBaseUser | AnonymousUser, council: Council, *, prefix: str = "body__") -> Q:
+    """A filter for rows of any model reached through its body (``prefix`` as in CASE_CONFERENCE_PATHS)."""
+    return Q(**{f"{prefix}council": council, f"{prefix}in": readable_bodies(user, council)})
 
 
 def get_council_for_user(user: AbstractBaseUser | AnonymousUser, slug: str) -> Council:
@@ -231,29 +325,30 @@ def get_council_for_user(user: AbstractBaseUser | AnonymousUser, slug: str) -> C
     return council
 
 
+def check_body(
+    user: AbstractBaseUser | AnonymousUser,
+    body: Body,
+    *,
+    write: bool = False,
+    denied: str = "この会議体の記録を編集する権限がありません。",
+) -> None:
+    """404 for who may not see ``body``, the pledge for a case conference, 403 for readers asked to write.
+
+    Every ``get_<thing>_for_user`` of the apps ends here, so the order of the three answers is one rule.
+    """
+    if not can_see_body(user, body):
+        raise Http404
+    if pledge_required(user, body):
+        raise PledgeRequired(body)
+    if write and not can_edit_body(user, body):
+        raise PermissionDenied(denied)
+
+
 def get_body_for_user(
     user: AbstractBaseUser | AnonymousUser, council: Council, pk: int, *, write: bool = False
 ) -> Body:
     body = Body.objects.select_related("parent", "council").filter(council=council, pk=pk).first()
-    if body is None or not can_read_body(user, body):
+    if body is None:
         raise Http404
-    if write and not can_edit_body(user, body):
-        raise PermissionDenied("この会議体の記録を編集する権限がありません。")
+    check_body(user, body, write=write)
     return body
-
-
-def get_meeting_for_user(
-    user: AbstractBaseUser | AnonymousUser, council: Council, pk: int, *, write: bool = False
-) -> Meeting:
-    from meetings.models import Meeting
-
-    meeting = (
-        Meeting.objects.select_related("body__council", "body__parent")
-        .filter(body__council=council, pk=pk)
-        .first()
-    )
-    if meeting is None or not can_read_body(user, meeting.body):
-        raise Http404
-    if write and not can_edit_body(user, meeting.body):
-        raise PermissionDenied("この会議の記録を編集する権限がありません。")
-    return meeting

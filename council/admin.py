@@ -1,12 +1,14 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from council.access import for_admin
 from council.admin_base import (
     HiddenFromIndexMixin,
     RelatedOnly,
@@ -85,12 +87,20 @@ class CouncilAdmin(ScopedAdmin):
             fields += ["slug", "level", "parent"]
         return fields
 
+    def get_object(self, request, object_id, from_field=None):
+        council = super().get_object(request, object_id, from_field)
+        if council is not None:
+            council._admin_user = request.user  # body_tree shows what this user may read
+        return council
+
     @admin.display(description="会議体の構成（今年度）")
     def body_tree(self, obj: Council) -> str:
         if obj.pk is None:
             return "保存すると表示されます。"
         fy = current_fiscal_year()
-        bodies = list(obj.bodies.prefetch_related("statuses").order_by("sort_order", "id"))
+        # Case conferences only after the pledge, as in every admin list (council.access.for_admin).
+        visible = for_admin(obj.bodies.all(), getattr(obj, "_admin_user", None) or AnonymousUser())
+        bodies = list(visible.prefetch_related("statuses").order_by("sort_order", "id"))
         return format_html("<div class='body-tree'>{}</div>", mark_safe(body_tree_html(bodies, fy)))  # noqa: S308
 
 

@@ -195,7 +195,7 @@ class SpreadsheetAdminMixin(ImportExportMixin):
         form = AdminExportForm(request.POST or None, councils=councils)
         if request.method == "POST" and form.is_valid():
             council, fmt = form.chosen, form.cleaned_data["format"]
-            data = export_bytes(self.spreadsheet_resource, council=council, fmt=fmt)
+            data = export_bytes(self.spreadsheet_resource, council=council, user=request.user, fmt=fmt)
             content_type = XLSX_CONTENT_TYPE if fmt == "xlsx" else "text/csv; charset=utf-8"
             return _download(data, f"{council.slug}-{self.spreadsheet_resource}.{fmt}", content_type)
         status = 400 if request.method == "POST" else 200

@@ -323,7 +323,7 @@ def export(request: HttpRequest, slug: str, resource: str, fmt: str) -> HttpResp
     if raw_year and not (resource == "meetings" and raw_year.isdigit() and 1989 <= int(raw_year) <= 2117):
         raise Http404
     fiscal_year = int(raw_year) if raw_year else None
-    data = export_bytes(resource, council=council, fmt=fmt, fiscal_year=fiscal_year)
+    data = export_bytes(resource, council=council, user=request.user, fmt=fmt, fiscal_year=fiscal_year)
     content_type = XLSX_CONTENT_TYPE if fmt == "xlsx" else "text/csv; charset=utf-8"
     name = f"{council.slug}-{resource}" + (f"-{fiscal_year}" if fiscal_year else "")
     return _download(data, f"{name}.{fmt}", content_type)

@@ -22,6 +22,7 @@ from django.db import models
 from import_export import fields, resources, widgets
 from import_export.instance_loaders import BaseInstanceLoader
 
+from council.access import pledge_required, readable_bodies
 from council.models import Body, Council, Membership, MembershipRole, Organization, OrganizationKind, Person
 from council.services import membership_add
 from council.wareki import (
@@ -247,6 +248,17 @@ class CouncilScopedWidget(widgets.Widget):
 
 class BodyWidget(CouncilScopedWidget):
     label = "会議体"
+    # The importing user (set by CouncilResource): a case conference's rows only after the pledge,
+    # so a preview never shows its stored minutes to someone who may not read them yet.
+    user = None
+
+    def clean(self, value, row=None, **kwargs):
+        body = super().clean(value, row=row, **kwargs)
+        if body is not None and self.user is not None and pledge_required(self.user, body):
+            raise ValueError(
+                f"「{body.name}」は個別支援会議です。守秘義務の確認をしてから取り込んでください。"
+            )
+        return body
 
     def lookup(self, name: str):
         return Body.objects.filter(council=self.council, name=name).order_by("sort_order", "id").first()
@@ -303,6 +315,8 @@ class CouncilResource(resources.ModelResource):
             if isinstance(field.widget, CouncilScopedWidget):
                 field.widget.council = council
                 field.widget._cache = {}
+            if isinstance(field.widget, BodyWidget):
+                field.widget.user = user
         self.changes: dict[int, list[str]] = {}
         self._seen_keys: dict[tuple, int] = {}
         self._row_number = 0
@@ -407,6 +421,14 @@ class CouncilResource(resources.ModelResource):
 
     def export_queryset(self):
         raise NotImplementedError
+
+    def export_bodies(self) -> models.QuerySet[Body]:
+        """Bodies whose rows an export may carry: what the user may read (council.access), so a
+        case conference only after the pledge. ``user=None`` is the operator at the shell
+        (``export_records``), who reads everything, as a superuser does."""
+        if self.user is None:
+            return Body.objects.filter(council=self.council)
+        return readable_bodies(self.user, self.council)
 
     def example_row(self) -> dict[str, Any]:
         return {}
@@ -573,7 +595,7 @@ class MemberResource(CouncilResource):
         return [
             self._with_person(m)
             for m in Membership.objects.select_related("person__organization", "body")
-            .filter(body__council=self.council)
+            .filter(body__council=self.council, body__in=self.export_bodies())
             .order_by("body__sort_order", "body_id", "-is_secretariat", "role", "person__name_kana", "id")
         ]
 

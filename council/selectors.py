@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from council.access import readable_bodies
+from council.access import visible_bodies
 from council.models import Body, BodyStatusKind, Council, Membership
 from council.wareki import fiscal_year_bounds
 
@@ -70,7 +70,7 @@ def council_tree(*, council: Council, user: AbstractBaseUser, fiscal_year: int) 
     from issues.models import OPEN_STATUSES
 
     bodies = list(
-        readable_bodies(user, council)
+        visible_bodies(user, council)  # names in the tree; a case conference opens after the pledge
         .prefetch_related("statuses", "names")
         .annotate(
             held=Count(

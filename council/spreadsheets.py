@@ -27,6 +27,8 @@ from django.db import transaction
 from import_export.results import RowResult
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
+
     from council.models import Council
     from council.resources import CouncilResource
 
@@ -411,9 +413,12 @@ def _rows_in_message(message: str, line) -> str:
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def export_dataset(resource_name: str, *, council: Council, fiscal_year: int | None = None) -> tablib.Dataset:
-    """The resource's rows; ``fiscal_year`` narrows meetings to one 年度 (other resources ignore it)."""
-    resource = get_resource(resource_name, council=council)
+def export_dataset(
+    resource_name: str, *, council: Council, user: AbstractBaseUser | None, fiscal_year: int | None = None
+) -> tablib.Dataset:
+    """The rows ``user`` may read (None: the operator at the shell, everything); ``fiscal_year``
+    narrows meetings to one 年度 (other resources ignore it)."""
+    resource = get_resource(resource_name, council=council, user=user)
     if fiscal_year is not None and resource_name == "meetings":
         return resource.export(queryset=resource.export_queryset(fiscal_year=fiscal_year))
     return resource.export(queryset=resource.export_queryset())
@@ -461,8 +466,15 @@ def _csv(headers: list[str], rows: list[list[Any]]) -> bytes:
     return out.getvalue().encode("utf-8-sig")
 
 
-def export_bytes(resource_name: str, *, council: Council, fmt: str, fiscal_year: int | None = None) -> bytes:
-    dataset = export_dataset(resource_name, council=council, fiscal_year=fiscal_year)
+def export_bytes(
+    resource_name: str,
+    *,
+    council: Council,
+    user: AbstractBaseUser | None,
+    fmt: str,
+    fiscal_year: int | None = None,
+) -> bytes:
+    dataset = export_dataset(resource_name, council=council, user=user, fiscal_year=fiscal_year)
     rows = [list(row) for row in dataset]
     if fmt == "xlsx":
         return _xlsx(list(dataset.headers), rows, RESOURCE_LABELS[resource_name])

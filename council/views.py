@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 
 from council.access import (
     can_edit_body,
-    can_read_body,
+    check_body,
     council_ids_for,
     for_user,
     get_body_for_user,
@@ -18,7 +18,6 @@ from council.models import Council
 from council.pages import council_context, selected_fiscal_year
 from council.selectors import body_page, council_tree
 from meetings.models import Handout
-from privacy.views import pledge_gate
 from reports.models import ReportJob
 
 
@@ -53,8 +52,6 @@ def council_home(request: HttpRequest, slug: str) -> HttpResponse:
 def body_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     council = get_council_for_user(request.user, slug)
     body = get_body_for_user(request.user, council, pk)
-    if gate := pledge_gate(request, body):
-        return gate
     fiscal_year = selected_fiscal_year(request)
     context = council_context(
         request,
@@ -84,10 +81,10 @@ def protected_file(request: HttpRequest, name: str) -> HttpResponse:
     else:
         record = for_user(ReportJob.objects.filter(file=name), request.user).select_related("body").first()
         body = record.body if record is not None else None
-    if record is None or not record.file or (body is not None and not can_read_body(request.user, body)):
+    if record is None or not record.file:
         raise Http404
-    if body is not None and (gate := pledge_gate(request, body)):
-        return gate  # a case conference's file: the pledge first (privacy.views)
+    if body is not None:
+        check_body(request.user, body)  # 404, or the pledge first for a case conference's file
     content_type = (
         getattr(record, "content_type", "") or mimetypes.guess_type(name)[0] or "application/octet-stream"
     )

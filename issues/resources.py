@@ -10,7 +10,9 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 
+from council.models import BodyKind
 from council.resources import BodyWidget, ChoiceLabelWidget, CouncilResource, WarekiDateWidget, _field, _text
 from issues.models import IssueStatus, RegionalIssue
 from issues.services import issue_raise
@@ -92,7 +94,9 @@ class IssueResource(CouncilResource):
 
     def export_queryset(self):
         return (
+            # An issue a case conference holds only for those who read it (as issues.selectors).
             RegionalIssue.objects.filter(council=self.council)
+            .filter(~Q(body__kind=BodyKind.CASE_CONFERENCE) | Q(body__in=self.export_bodies()))
             .select_related("body")
             .order_by("raised_on", "id")
         )

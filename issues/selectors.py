@@ -17,7 +17,19 @@ from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, W
 from django.http import Http404
 from django.utils import timezone
 
-from council.access import can_edit_body, can_read_body, council_roles, readable_bodies, roles_of
+from council.access import (
+    READ_ALL_ISSUES,
+    PledgeRequired,
+    can_edit_body,
+    can_read_council,
+    can_see_body,
+    council_roles,
+    has_role_in,
+    pledge_required,
+    readable_bodies,
+    roles_of,
+    visible_bodies,
+)
 from council.models import Body, BodyKind, Council, RoleKind
 from council.wareki import fiscal_year_bounds, fiscal_year_of
 from issues.models import OPEN_STATUSES, ActionPlan, ActionPlanRow, IssueMove, IssueStatus, RegionalIssue
@@ -45,14 +57,6 @@ OUTCOMES = [IssueStatus.RESOLVED, IssueStatus.CLOSED, IssueStatus.SOLVED_INDIVID
 # --- access --------------------------------------------------------------------------------------
 
 
-def _reads_whole_council(user: User, council_id: int) -> bool:
-    if user.is_authenticated and user.is_superuser:
-        return True
-    return any(
-        role.kind in {RoleKind.SECRETARIAT, RoleKind.REVIEWER} for role in council_roles(user, council_id)
-    )
-
-
 def can_move_issue(user: User, issue: RegionalIssue) -> bool:
     """The secretariat of the council always; the chair of the body holding the issue."""
     return can_edit_body(user, issue.body)
@@ -65,40 +69,46 @@ def _issue_queryset() -> QuerySet[RegionalIssue]:
 
 
 def get_issue_for_user(user: User, council: Council, pk: int, *, write: bool = False) -> RegionalIssue:
-    """The issue of a page, 404 for those who may not read it, 403 for readers asking to write."""
+    """The issue of a page: 404 for those who may not read it, the pledge for one a case conference
+    holds, 403 for readers asking to write."""
     issue = _issue_queryset().filter(council=council, pk=pk).first()
-    if issue is None or not can_read_issue(user, issue):
+    if issue is None or not _may_see_issue(user, issue):
         raise Http404
+    if pledge_required(user, issue.body):
+        raise PledgeRequired(issue.body)
     if write and not can_move_issue(user, issue):
         raise PermissionDenied("この地域課題を操作する権限がありません。")
     return issue
 
 
-def can_read_issue(user: User, issue: RegionalIssue) -> bool:
-    if not user.is_authenticated or not council_roles(user, issue.council_id) and not user.is_superuser:
+def _may_see_issue(user: User, issue: RegionalIssue) -> bool:
+    """The role rule of one issue; the pledge is asked after it (get_issue_for_user)."""
+    if not can_read_council(user, issue.council_id):
         return False
     if issue.body.kind == BodyKind.CASE_CONFERENCE:
         # Held by a case conference: only the people of that case conference (docs/decisions.md).
-        return can_read_body(user, issue.body)
-    if _reads_whole_council(user, issue.council_id) or can_read_body(user, issue.body):
+        return can_see_body(user, issue.body)
+    if has_role_in(user, issue.council_id, READ_ALL_ISSUES) or can_see_body(user, issue.body):
         return True
     # Bodies the issue passed through: one query, only for those the fast paths did not admit.
     passed = Body.objects.filter(
         Q(pk__in=IssueMove.objects.filter(issue=issue).values("to_body_id"))
         | Q(pk__in=IssueMove.objects.filter(issue=issue, from_body__isnull=False).values("from_body_id"))
     )
-    return any(can_read_body(user, body) for body in passed)
+    return any(can_see_body(user, body) for body in passed)
 
 
 def issues_visible_to(user: User, council: Council) -> QuerySet[RegionalIssue]:
-    """The council's issues the user may read (see the module docstring)."""
+    """The council's issues the user may read (see the module docstring); an issue a case conference
+    holds only for those who may read that case conference now (the pledge confirmed)."""
     issues = RegionalIssue.objects.filter(council=council)
-    bodies = readable_bodies(user, council)
-    if _reads_whole_council(user, council.pk):
+    held_readable = ~Q(body__kind=BodyKind.CASE_CONFERENCE) | Q(body__in=readable_bodies(user, council))
+    if has_role_in(user, council.pk, READ_ALL_ISSUES):
         # The reviewer too reads every issue, except those a case conference holds (docs/decisions.md).
-        return issues.filter(~Q(body__kind=BodyKind.CASE_CONFERENCE) | Q(body__in=bodies))
-    passed = IssueMove.objects.filter(Q(to_body__in=bodies) | Q(from_body__in=bodies)).values("issue_id")
-    return issues.filter(Q(body__in=bodies) | Q(pk__in=passed))
+        return issues.filter(held_readable)
+    seen = visible_bodies(user, council)
+    passed = IssueMove.objects.filter(Q(to_body__in=seen) | Q(from_body__in=seen)).values("issue_id")
+    return issues.filter(Q(body__in=seen) | Q(pk__in=passed)).filter(held_readable)
 
 
 # --- the list ------------------------------------------------------------------------------------

@@ -19,9 +19,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from council.access import (
     can_edit_body,
-    can_read_body,
+    can_see_body,
     get_council_for_user,
-    get_meeting_for_user,
     is_secretariat_of,
     readable_bodies,
 )
@@ -43,7 +42,7 @@ from issues.forms import (
 from issues.models import IssueOrigin, MoveKind, RegionalIssue
 from issues.services import IssueChangedMeanwhile, action_plan_save, issue_move, issue_raise
 from issues.workflow import IssueMoveRefused, allowed_moves
-from privacy.views import pledge_gate
+from meetings.selectors import get_meeting_for_user
 
 try:  # Being written alongside these pages; until it lands, the raise form shows no similar issues.
     from issues.similarity import similar_issues
@@ -240,7 +239,7 @@ def _mark_readable_meetings(request: HttpRequest, page: selectors.IssuePage) -> 
     for entry in page.timeline:
         meeting = entry.meeting or (entry.move.at_meeting if entry.move else None)
         if meeting is not None:
-            meeting.readable = can_read_body(request.user, meeting.body)
+            meeting.readable = can_see_body(request.user, meeting.body)  # a case conference: via the pledge
 
 
 def _render_detail(
@@ -257,8 +256,8 @@ def _render_detail(
         links=True,
         can_move=selectors.can_move_issue(request.user, issue),
         move_form=move_form or _move_form(request, issue),
-        origin_link=origin_meeting is not None and can_read_body(request.user, origin_meeting.body),
-        body_link=can_read_body(request.user, issue.body),
+        origin_link=origin_meeting is not None and can_see_body(request.user, origin_meeting.body),
+        body_link=can_see_body(request.user, issue.body),
     )
     return render(request, "issues/issue_detail.html", context, status=status)
 
@@ -268,8 +267,6 @@ def _render_detail(
 def issue_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     council = get_council_for_user(request.user, slug)
     issue = selectors.get_issue_for_user(request.user, council, pk)
-    if gate := pledge_gate(request, issue.body):
-        return gate
     return _render_detail(request, council, issue)
 
 
@@ -278,8 +275,6 @@ def issue_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def issue_move_view(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     council = get_council_for_user(request.user, slug)
     issue = selectors.get_issue_for_user(request.user, council, pk, write=True)
-    if gate := pledge_gate(request, issue.body):
-        return gate
     form = _move_form(request, issue, data=request.POST)
     if form is None:
         raise PermissionDenied("この地域課題に行える操作はありません。")
@@ -327,8 +322,6 @@ def issue_move_view(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def action_plan_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     council = get_council_for_user(request.user, slug)
     issue = selectors.get_issue_for_user(request.user, council, pk, write=True)
-    if gate := pledge_gate(request, issue.body):
-        return gate
     page = selectors.issue_page(issue=issue)
     data = request.POST if request.method == "POST" else None
     form = ActionPlanForm(data, initial={"target_state": page.plan.target_state if page.plan else ""})

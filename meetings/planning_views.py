@@ -55,7 +55,7 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     council = get_council_for_user(request.user, slug)
     if not is_secretariat_of(request.user, council.pk):
         raise PermissionDenied("事務局ダッシュボードは事務局の方だけが使えます。")
-    data = dashboard_for(council=council, today=timezone.localdate())
+    data = dashboard_for(council=council, user=request.user, today=timezone.localdate())
     return render(
         request,
         "meetings/dashboard.html",

@@ -309,7 +309,7 @@ class MeetingResource(CouncilResource):
         MeetingItem.objects.bulk_create(items, batch_size=self.BATCH_SIZE)
 
     def export_queryset(self, fiscal_year: int | None = None):
-        meetings = Meeting.objects.filter(body__council=self.council)
+        meetings = Meeting.objects.filter(body__council=self.council, body__in=self.export_bodies())
         if fiscal_year is not None:
             meetings = meetings.filter(fiscal_year=fiscal_year)
         meetings = list(

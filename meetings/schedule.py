@@ -462,17 +462,18 @@ def build_dashboard(
     )
 
 
-def dashboard_for(*, council: Council, today: dt.date) -> Dashboard:
+def dashboard_for(*, council: Council, user: AbstractBaseUser, today: dt.date) -> Dashboard:
     """The secretariat's dashboard of ``council`` on ``today``: seven queries, whatever the data.
 
-    The caller checks that the user is the council's secretariat (who reads every body, case
-    conferences included): nothing here filters by user.
+    The caller checks that the user is the council's secretariat; case conferences are on it once
+    the user has confirmed the pledge (council.access.readable_bodies).
     """
     from issues.models import OPEN_STATUSES, RegionalIssue
 
     fiscal_year = fiscal_year_of(today)
-    bodies = list(Body.objects.filter(council=council).prefetch_related("names", "statuses"))
-    meetings = Meeting.objects.filter(body__council=council).order_by()
+    readable = readable_bodies(user, council)
+    bodies = list(readable.prefetch_related("names", "statuses"))
+    meetings = Meeting.objects.filter(body__council=council, body__in=readable).order_by()
 
     upcoming = meetings.filter(
         date__range=(today, today + dt.timedelta(days=UPCOMING_DAYS)), status=MeetingStatus.PLANNED
@@ -503,7 +504,7 @@ def dashboard_for(*, council: Council, today: dt.date) -> Dashboard:
     stats = {row.pop("body_id"): MeetingStats(**row) for row in aggregates}
 
     open_issues = (
-        RegionalIssue.objects.filter(council=council, status__in=OPEN_STATUSES)
+        RegionalIssue.objects.filter(council=council, body__in=readable, status__in=OPEN_STATUSES)
         .values_list("body_id", "status")
         .annotate(n=Count("id"))
         .order_by()

@@ -17,7 +17,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from council.access import can_edit_body, get_body_for_user, get_council_for_user, get_meeting_for_user
+from council.access import can_edit_body, get_body_for_user, get_council_for_user
 from council.models import Body, Council
 from council.pages import council_context, selected_fiscal_year
 from meetings import services
@@ -30,7 +30,7 @@ from meetings.forms import (
     attendee_choices,
 )
 from meetings.models import Attendance, GuestAttendance, Meeting
-from privacy.views import pledge_gate
+from meetings.selectors import get_meeting_for_user
 
 
 @dataclass
@@ -139,8 +139,6 @@ def _add_service_error(forms: MeetingForms, error: ValidationError) -> None:
 def meeting_create(request: HttpRequest, slug: str, body_pk: int) -> HttpResponse:
     council = get_council_for_user(request.user, slug)
     body = get_body_for_user(request.user, council, body_pk, write=True)
-    if gate := pledge_gate(request, body):
-        return gate
     fiscal_year = selected_fiscal_year(request)
     forms = _meeting_forms(request, body=body, fiscal_year=fiscal_year)
     if request.method == "POST" and forms.is_valid():
@@ -170,8 +168,6 @@ def meeting_create(request: HttpRequest, slug: str, body_pk: int) -> HttpRespons
 def meeting_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     council = get_council_for_user(request.user, slug)
     meeting = get_meeting_for_user(request.user, council, pk, write=True)
-    if gate := pledge_gate(request, meeting.body):
-        return gate
     prefetch_related_objects(
         [meeting],
         "items",
@@ -254,8 +250,6 @@ def _render_detail(
 def meeting_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     council = get_council_for_user(request.user, slug)
     meeting = get_meeting_for_user(request.user, council, pk)
-    if gate := pledge_gate(request, meeting.body):
-        return gate
     return _render_detail(request, council, meeting)
 
 
@@ -264,8 +258,6 @@ def meeting_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def handout_upload(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     council = get_council_for_user(request.user, slug)
     meeting = get_meeting_for_user(request.user, council, pk, write=True)
-    if gate := pledge_gate(request, meeting.body):
-        return gate
     form = HandoutForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -290,8 +282,6 @@ def handout_delete(request: HttpRequest, slug: str, pk: int, handout_pk: int) ->
     """GET asks first (a deleted file cannot be brought back); POST deletes."""
     council = get_council_for_user(request.user, slug)
     meeting = get_meeting_for_user(request.user, council, pk, write=True)
-    if gate := pledge_gate(request, meeting.body):
-        return gate
     handout = get_object_or_404(meeting.handouts, pk=handout_pk)
     if request.method == "GET":
         context = council_context(request, council, meeting=meeting, handout=handout)

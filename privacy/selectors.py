@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import OuterRef, Subquery
 
-from council.models import Body, Council, Role
+from council.models import Council, Role
 from privacy.models import Pledge, PledgeConfirmation
 
 if TYPE_CHECKING:
@@ -21,7 +21,10 @@ def current_pledge(council: Council) -> Pledge | None:
 
 
 def pledged_council_ids(user: AbstractBaseUser | AnonymousUser) -> set[int]:
-    """Councils whose *current* pledge version the user has confirmed (one query per user object)."""
+    """Councils whose *current* pledge version the user has confirmed (one query per user object).
+
+    The rule that uses it lives in council.access (registered by privacy.apps); ask that module.
+    """
     if not user.is_authenticated:
         return set()
     cached = getattr(user, _CACHE_ATTR, None)
@@ -41,21 +44,6 @@ def pledged_council_ids(user: AbstractBaseUser | AnonymousUser) -> set[int]:
 def forget_pledges(user: AbstractBaseUser | AnonymousUser) -> None:
     if hasattr(user, _CACHE_ATTR):
         delattr(user, _CACHE_ATTR)
-
-
-def has_confirmed_pledge(user: AbstractBaseUser | AnonymousUser, council_id: int) -> bool:
-    """Superusers operate the site and hold no council role: the pledge is asked of council users."""
-    if user.is_authenticated and user.is_superuser:
-        return True
-    return council_id in pledged_council_ids(user)
-
-
-def pledge_required(user: AbstractBaseUser | AnonymousUser, body: Body) -> bool:
-    """True when ``body`` is a case conference and the user has not confirmed its council's pledge.
-
-    Callers first check that the user may read the body at all (others get 404, not the pledge).
-    """
-    return body.is_case_conference and not has_confirmed_pledge(user, body.council_id)
 
 
 @dataclass

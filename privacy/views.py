@@ -1,7 +1,7 @@
 """Pages of the pledge (守秘義務の確認) and of personal-data requests (開示・削除の求め).
 
-``pledge_gate`` is what the case-conference pages call after their access check: a reader who
-has not confirmed the council's current pledge is sent to the pledge page and comes back after.
+A reader who has not confirmed the council's current pledge is sent to the pledge page by
+``privacy.middleware`` (council.access raises ``PledgeRequired``) and comes back after.
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
-from council.access import get_council_for_user, is_secretariat_of
-from council.models import Body, Council, Person
+from council.access import get_council_for_user, is_secretariat_of, require_pledge
+from council.models import Council, Person
 from council.pages import council_context
 from privacy import selectors, services
 from privacy.forms import DataRequestForm, ErasureForm
@@ -29,19 +29,6 @@ from privacy.models import RequestKind
 def pledge_url(council: Council, next_url: str = "") -> str:
     url = reverse("pledge", args=[council.slug])
     return f"{url}?{urlencode({'next': next_url})}" if next_url else url
-
-
-def pledge_gate(request: HttpRequest, body: Body) -> HttpResponse | None:
-    """A redirect to the pledge page when ``body`` is a case conference the user has not pledged for."""
-    if selectors.pledge_required(request.user, body):
-        # After confirming, a GET comes back where it was; a form sent meanwhile goes to the body's page.
-        back = (
-            request.get_full_path()
-            if request.method in ("GET", "HEAD")
-            else reverse("body_detail", args=[body.council.slug, body.pk])
-        )
-        return redirect(pledge_url(body.council, back))
-    return None
 
 
 def _safe_next(request: HttpRequest, council: Council) -> str:
@@ -103,6 +90,8 @@ def _person(request: HttpRequest, slug: str, pk: int) -> tuple[Council, Person]:
     )
     if person is None:
         raise Http404
+    # A disclosure carries the person's case-conference attendance: the pledge first.
+    require_pledge(request.user, council)
     return council, person
 
 

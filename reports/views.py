@@ -18,13 +18,19 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from council.access import can_edit_body, for_user, get_council_for_user, is_secretariat_of, readable_bodies
+from council.access import (
+    can_edit_body,
+    check_body,
+    for_user,
+    get_council_for_user,
+    is_secretariat_of,
+    readable_bodies,
+)
 from council.models import Body, Council
 from council.pages import council_context, selected_fiscal_year
 from council.services import current_fiscal_year
 from council.wareki import format_fiscal_year
 from meetings.forms import fiscal_year_choices
-from privacy.views import pledge_gate
 from reports.models import BODY_DOCUMENTS, DocumentKind, JobStatus, ReportJob
 from reports.rendering import DocumentRequestError, check_request, render_html
 from reports.services import ReportRetryRefused, report_request, report_retry
@@ -79,10 +85,18 @@ def _jobs(user, council: Council) -> QuerySet[ReportJob]:
 
 
 def _job_for_user(request: HttpRequest, slug: str, pk: int) -> tuple[Council, ReportJob]:
+    """A job of a page: 404, or the pledge first for a case conference's job (council.access.check_body)."""
     council = get_council_for_user(request.user, slug)
-    job = _jobs(request.user, council).select_related("body", "council", "requested_by").filter(pk=pk).first()
+    job = (
+        for_user(ReportJob.objects.filter(council=council), request.user)
+        .select_related("body", "council", "requested_by")
+        .filter(pk=pk)
+        .first()
+    )
     if job is None:
         raise Http404
+    if job.body is not None:
+        check_body(request.user, job.body)
     return council, job
 
 
@@ -138,8 +152,6 @@ def _status_payload(council: Council, job: ReportJob) -> dict:
 @require_safe
 def report_job(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     council, job = _job_for_user(request, slug, pk)
-    if job.body and (gate := pledge_gate(request, job.body)):
-        return gate
     context = council_context(
         request,
         council,
@@ -187,11 +199,10 @@ def report_preview(request: HttpRequest, slug: str, kind: str, year: int) -> Htt
     if raw_body:
         if not raw_body.isdigit():
             raise Http404
-        body = readable_bodies(request.user, council).filter(pk=int(raw_body)).first()
+        body = Body.objects.filter(council=council, pk=int(raw_body)).first()
         if body is None:
             raise Http404
-        if gate := pledge_gate(request, body):
-            return gate
+        check_body(request.user, body)
     try:
         html = render_html(kind, council=council, fiscal_year=year, body=body)
     except DocumentRequestError as error:

@@ -23,7 +23,6 @@ from council.access import (
 from council.models import Body, Council
 from council.pages import council_context
 from council.services import current_fiscal_year
-from privacy.views import pledge_gate
 from reports.models import DocumentKind
 from reports.selectors import body_document_context
 from subcommittees import selectors, services
@@ -67,8 +66,6 @@ def _derived(body: Body, fiscal_year: int):
 @require_http_methods(["GET", "POST"])
 def progress_report_edit(request: HttpRequest, slug: str, body_pk: int, year: int) -> HttpResponse:
     council, body, fiscal_year = _page(request, slug, body_pk, year)
-    if gate := pledge_gate(request, body):
-        return gate
     report = ProgressReport.objects.filter(body=body, fiscal_year=fiscal_year).first()
     form = ProgressReportForm(request.POST or None, instance=report)
     if request.method == "POST" and form.is_valid():
@@ -103,8 +100,6 @@ def progress_report_edit(request: HttpRequest, slug: str, body_pk: int, year: in
 def policy_edit(request: HttpRequest, slug: str, body_pk: int, year: int) -> HttpResponse:
     """The 次年度 活動方針 made in ``year``: the policy row of ``year + 1`` (as in the PDF)."""
     council, body, fiscal_year = _page(request, slug, body_pk, year)
-    if gate := pledge_gate(request, body):
-        return gate
     policy_year = fiscal_year + 1
     policy = ActivityPolicy.objects.filter(body=body, fiscal_year=policy_year).first()
     initial = {}
@@ -202,8 +197,6 @@ def _render_evaluation(
 @require_http_methods(["GET", "POST"])
 def evaluation_edit(request: HttpRequest, slug: str, body_pk: int, year: int) -> HttpResponse:
     council, body, fiscal_year = _page(request, slug, body_pk, year)
-    if gate := pledge_gate(request, body):
-        return gate
     evaluation = selectors.evaluation_for_page(body=body, fiscal_year=fiscal_year)
     editable = evaluation is None or evaluation.status in services.EDITABLE_STATUSES
     data = request.POST if request.method == "POST" else None
@@ -254,8 +247,6 @@ def _evaluation_or_404(body: Body, fiscal_year: int) -> Evaluation:
 @require_POST
 def evaluation_submit(request: HttpRequest, slug: str, body_pk: int, year: int) -> HttpResponse:
     council, body, fiscal_year = _page(request, slug, body_pk, year)
-    if gate := pledge_gate(request, body):
-        return gate
     evaluation = _evaluation_or_404(body, fiscal_year)
     submit_form = SubmitForm(request.POST)
     if submit_form.is_valid():
@@ -292,8 +283,6 @@ def evaluation_submit(request: HttpRequest, slug: str, body_pk: int, year: int) 
 @require_POST
 def evaluation_reopen(request: HttpRequest, slug: str, body_pk: int, year: int) -> HttpResponse:
     council, body, fiscal_year = _page(request, slug, body_pk, year)
-    if gate := pledge_gate(request, body):
-        return gate
     evaluation = _evaluation_or_404(body, fiscal_year)
     try:
         services.evaluation_reopen(evaluation=evaluation, by=request.user)

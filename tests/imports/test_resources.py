@@ -114,7 +114,7 @@ def test_utf8_bom_and_xlsx(council, bodies, organizations):
 
 def test_export_edit_one_cell_reimport_shows_one_change(council, bodies, organizations):
     _import(council, "meetings", csv_bytes(MEETINGS_CSV, "cp932"))
-    data = export_bytes("meetings", council=council, fmt="xlsx")
+    data = export_bytes("meetings", council=council, user=None, fmt="xlsx")
     book = openpyxl.load_workbook(io.BytesIO(data))
     sheet = book.active
     headers = [c.value for c in sheet[1]]
@@ -143,7 +143,7 @@ def test_export_round_trip_changes_nothing(council, bodies, organizations, resou
     _import(council, "meetings", csv_bytes(MEETINGS_CSV, "cp932"))
     MeetingFactory(body=bodies[0], fiscal_year=2025)  # an undated plan: matched by 年度 + 回次
     for fmt in ("xlsx", "csv"):
-        data = export_bytes(resource, council=council, fmt=fmt)
+        data = export_bytes(resource, council=council, user=None, fmt=fmt)
         report = run_import(
             resource_name=resource, council=council, data=data, filename=f"x.{fmt}", dry_run=True
         )
@@ -154,7 +154,7 @@ def test_export_round_trip_changes_nothing(council, bodies, organizations, resou
 
 def test_csv_export_has_bom_and_blank_counts(council, bodies, organizations):
     _import(council, "meetings", csv_bytes(MEETINGS_CSV, "cp932"))
-    data = export_bytes("meetings", council=council, fmt="csv")
+    data = export_bytes("meetings", council=council, user=None, fmt="csv")
     assert data.startswith(b"\xef\xbb\xbf")
     table = read_table(data, "m.csv")
     row = table.rows[2]  # 相談支援部会 第2回: 参加機関数 unknown

@@ -183,7 +183,7 @@ def test_feed_meetings_window_and_query_count(secretariat, council, meetings, dj
     feed = CalendarFeed.objects.select_related("council", "user", "body").get(
         pk=calendar_feed_create(user=secretariat, council=council, scope=CalendarFeedScope.COUNCIL).pk
     )
-    with django_assert_num_queries(3):  # roles, meetings, body names
+    with django_assert_num_queries(4):  # roles, pledge confirmations, meetings, body names
         rows = feed_meetings(feed=feed, today=timezone.localdate())
         build_ics(feed=feed, meetings=rows)
     assert meetings["old"].pk not in {m.pk for m in rows}
@@ -341,8 +341,9 @@ def test_outsider_and_anonymous(client, outsider, council, plenary):
 def test_page_query_count_is_constant(client, secretariat, council, plenary, django_assert_num_queries):
     client.force_login(secretariat)
     calendar_feed_create(user=secretariat, council=council, scope=CalendarFeedScope.COUNCIL)
-    # session, user, council, roles, the form's bodies and their statuses, the feeds
-    with django_assert_num_queries(7) as small:
+    # session, user, council, roles, pledge confirmations, the form's bodies and their statuses,
+    # the feeds
+    with django_assert_num_queries(8) as small:
         client.get(_page(council))
     for _ in range(4):
         calendar_feed_create(user=secretariat, council=council, scope=CalendarFeedScope.BODY, body=plenary)

@@ -308,8 +308,9 @@ def test_query_count_does_not_grow_with_the_data(
     _seed(council, steering, 6)
     large = _count_queries(secretariat, council)
 
-    # session, user, council, roles, bodies, their names, their statuses, the year's meetings
-    assert small == large == 8
+    # session, user, council, roles, pledge confirmations, bodies, their names, their statuses,
+    # the year's meetings
+    assert small == large == 9
     from django.test import Client
 
     client = Client()
@@ -321,6 +322,6 @@ def test_query_count_does_not_grow_with_the_data(
 def test_selector_queries(tree, secretariat, council, steering, django_assert_num_queries):
     _seed(council, steering, 3)
     user = type(secretariat).objects.get(pk=secretariat.pk)
-    with django_assert_num_queries(5):  # roles, bodies, names, statuses, meetings
+    with django_assert_num_queries(6):  # roles, pledge confirmations, bodies, names, statuses, meetings
         schedule = schedule_for(user=user, council=council, fiscal_year=YEAR)
     assert len(schedule.rows) == 8

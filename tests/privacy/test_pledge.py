@@ -11,11 +11,12 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from council.access import has_confirmed_pledge
 from council.models import RoleKind
 from council.services import role_grant
 from meetings.models import Handout
 from privacy.models import Pledge, PledgeConfirmation
-from privacy.selectors import has_confirmed_pledge, pledged_council_ids
+from privacy.selectors import pledged_council_ids
 from privacy.services import DEFAULT_PLEDGE_TEXT, pledge_confirm, pledge_ensure, pledge_publish
 from tests.factories import MeetingFactory, RegionalIssueFactory, UserFactory
 

@@ -26,5 +26,6 @@ class Command(BaseCommand):
         fmt = path.suffix.lower().lstrip(".")
         if fmt not in ("xlsx", "csv"):
             raise CommandError("出力ファイルの拡張子は .xlsx か .csv にしてください。")
-        path.write_bytes(export_bytes(resource, council=target, fmt=fmt))
+        # The operator at the shell: every row, as a superuser (user=None).
+        path.write_bytes(export_bytes(resource, council=target, user=None, fmt=fmt))
         self.stdout.write(f"{RESOURCE_LABELS[resource]}を {path} に書き出しました。")
