@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.db.models import QuerySet
 
 from council.forms import OrderedRowsFormSet, WarekiDateField
 from council.models import Body, BodyKind
@@ -154,7 +155,14 @@ class IssueMoveForm(forms.Form):
     )
 
     def __init__(
-        self, *args, issue: RegionalIssue, bodies: dict[int, Body], kinds: list[str], meetings, **kwargs
+        self,
+        *args,
+        issue: RegionalIssue,
+        bodies: dict[int, Body],
+        kinds: list[str],
+        meetings,
+        merge_targets: QuerySet[RegionalIssue],
+        **kwargs,
     ):
         kwargs.setdefault("initial", {}).setdefault("version", issue.version)
         super().__init__(*args, **kwargs)
@@ -176,8 +184,10 @@ class IssueMoveForm(forms.Form):
         if down:
             choices.append(("下位の会議体（調査・検討の依頼先）", down))
         self.fields["to_body"].choices = choices
+        # Only issues the user reads (issues.selectors.issues_visible_to): never a case conference's
+        # title before the pledge.
         self.fields["merge_into"].queryset = (
-            RegionalIssue.objects.filter(council=issue.council_id, status__in=OPEN_STATUSES)
+            merge_targets.filter(council=issue.council_id, status__in=OPEN_STATUSES)
             .exclude(pk=issue.pk)
             .order_by("-raised_on", "-id")
         )

@@ -231,6 +231,7 @@ def _move_form(request: HttpRequest, issue: RegionalIssue, data=None) -> IssueMo
         bodies=bodies,
         kinds=kinds,
         meetings=selectors.meetings_for_choice(user=request.user, council=issue.council),
+        merge_targets=selectors.issues_visible_to(request.user, issue.council),
     )
 
 
