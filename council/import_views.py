@@ -23,13 +23,12 @@ from pathlib import Path
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from council.access import get_council_for_user, is_secretariat_of
+from council.access import get_council_for_secretariat
 from council.models import Council
 from council.pages import council_context
 from council.spreadsheets import (
@@ -69,10 +68,7 @@ class ImportForm(forms.Form):
 
 
 def _secretariat_council(request: HttpRequest, slug: str) -> Council:
-    council = get_council_for_user(request.user, slug)
-    if not is_secretariat_of(request.user, council.pk):
-        raise PermissionDenied("取り込み・書き出しは事務局だけが使えます。")
-    return council
+    return get_council_for_secretariat(request.user, slug, page="取り込み・書き出し")
 
 
 def _upload_dir() -> Path:

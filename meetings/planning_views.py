@@ -9,14 +9,18 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
-from council.access import get_council_for_user, is_secretariat_of, readable_bodies
+from council.access import (
+    get_council_for_secretariat,
+    get_council_for_user,
+    readable_bodies,
+)
 from council.models import Body, BodyStatusKind, Council
 from council.pages import council_context, selected_fiscal_year
 from council.services import current_fiscal_year
@@ -52,9 +56,7 @@ def schedule(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_safe
 def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
-    council = get_council_for_user(request.user, slug)
-    if not is_secretariat_of(request.user, council.pk):
-        raise PermissionDenied("事務局ダッシュボードは事務局の方だけが使えます。")
+    council = get_council_for_secretariat(request.user, slug, page="事務局ダッシュボード")
     data = dashboard_for(council=council, user=request.user, today=timezone.localdate())
     return render(
         request,

@@ -11,14 +11,13 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
-from council.access import get_council_for_user, is_secretariat_of, require_pledge
+from council.access import get_council_for_secretariat, get_council_for_user, require_pledge
 from council.models import Council, Person
 from council.pages import council_context
 from privacy import selectors, services
@@ -57,10 +56,7 @@ def pledge(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _secretariat_council(request: HttpRequest, slug: str) -> Council:
-    council = get_council_for_user(request.user, slug)
-    if not is_secretariat_of(request.user, council.pk):
-        raise PermissionDenied("この画面は事務局の方だけが使えます。")
-    return council
+    return get_council_for_secretariat(request.user, slug, page="守秘義務の確認状況と個人情報の求め")
 
 
 @login_required
