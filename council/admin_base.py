@@ -8,14 +8,17 @@ councils they are secretariat of (``council.access.for_admin``) — in change li
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from typing import Any, ClassVar
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin import widgets
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.http import HttpResponseRedirect
 
 from council.access import COUNCIL_PATHS, for_admin, secretariat_council_ids
 from council.forms import WarekiDateField
@@ -189,6 +192,105 @@ class ReadOnlyInlineMixin:
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+# --- How an admin writes --------------------------------------------------------------------
+#
+# Every ModelAdmin of ours either writes nothing (``ReadOnlyAdminMixin``, or its permissions say so)
+# or names the services it writes through (``ServiceAdminMixin``). tests/admin/test_admin_write_paths.py
+# enumerates the registered admins and fails for one that does neither.
+
+
+class ReadOnlyAdminMixin:
+    """Rows that services write elsewhere (history, confirmations, jobs): nobody edits them here."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ServiceRefused(Exception):
+    """A service refused the admin's save or delete; carries the Japanese reason(s)."""
+
+    def __init__(self, messages_: list[str]) -> None:
+        super().__init__(" ".join(messages_))
+        self.messages = messages_
+
+
+class ServiceAdminMixin:
+    """Saves and deletes through the app's services, never through ModelAdmin's bare ``save()``.
+
+    ``save_service`` and ``delete_service`` name the services (``staticmethod(progress_report_save)``);
+    ``delete_service = None`` refuses deletion, else it is called as ``delete_service(<delete_keyword>=obj)``. A subclass says what to pass in
+    ``save_arguments``. The service runs in ``save_related``, once the inlines are known, so a
+    document and its rows are one service call; ``save_model`` writes nothing.
+
+    The form's own checks (the ``updated_at`` stamp, the state) show their errors on the form as
+    usual; if the service still refuses (someone saved in the same instant), the admin's
+    transaction is rolled back and the change page shows the service's reason.
+    """
+
+    save_service: ClassVar[Callable[..., models.Model]]
+    delete_service: ClassVar[Callable[..., object] | None] = None
+    delete_keyword: ClassVar[str] = ""  # the service's keyword for the row: delete_service(document=obj)
+
+    def save_arguments(self, request, form, formsets, change) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def save_model(self, request, obj, form, change):
+        pass  # see save_related
+
+    def save_related(self, request, form, formsets, change):
+        try:
+            saved = type(self).save_service(**self.save_arguments(request, form, formsets, change))
+        except ValidationError as error:
+            raise ServiceRefused(error.messages) from error
+        # The admin goes on with form.instance (its log entry, the redirect): make it the saved row.
+        for field in saved._meta.concrete_fields:
+            setattr(form.instance, field.attname, getattr(saved, field.attname))
+        form.instance._state.adding = False
+        for formset in formsets:  # the service wrote the inline rows; the change message reads these
+            for name in ("new_objects", "changed_objects", "deleted_objects"):
+                if not hasattr(formset, name):
+                    setattr(formset, name, [])
+
+    def has_delete_permission(self, request, obj=None):
+        return type(self).delete_service is not None and super().has_delete_permission(request, obj)
+
+    def delete_model(self, request, obj):
+        try:
+            type(self).delete_service(**{self.delete_keyword: obj})
+        except ValidationError as error:
+            raise ServiceRefused(error.messages) from error
+
+    def delete_queryset(self, request, queryset):
+        # The change list's 「削除」 action: row by row through the service; refusals are reported.
+        for obj in queryset:
+            try:
+                type(self).delete_service(**{self.delete_keyword: obj})
+            except ValidationError as error:
+                self.message_user(request, f"{obj}: {' '.join(error.messages)}", messages.ERROR)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ServiceRefused as refusal:  # the admin's transaction has been rolled back
+            for message in refusal.messages:
+                self.message_user(request, message, messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+    def delete_view(self, request, object_id, extra_context=None):
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except ServiceRefused as refusal:
+            for message in refusal.messages:
+                self.message_user(request, message, messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
 
 
 class HiddenFromIndexMixin:
