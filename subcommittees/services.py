@@ -160,6 +160,65 @@ def evaluation_save(
 
 
 @transaction.atomic
+def yearly_document_delete(*, document: ActivityPolicy | ProgressReport | Evaluation) -> None:
+    """Remove one of a body's yearly documents (the admin's 削除).
+
+    A 振り返り・評価シート goes only while it is a draft nobody has reviewed yet: a submitted or
+    approved sheet, and a sheet with review history (its approved PDFs hang on it), stay.
+    """
+    if isinstance(document, Evaluation):
+        locked = Evaluation.objects.select_for_update().get(pk=document.pk)
+        if locked.status not in EDITABLE_STATUSES:
+            raise ValidationError(
+                f"この振り返り・評価シートは「{locked.get_status_display()}」のため削除できません。"
+            )
+        if locked.reviews.exists():
+            raise ValidationError(
+                "この振り返り・評価シートには福祉課の確認の記録があるため、削除できません。"
+            )
+    document.delete()
+
+
+def _refuse_unless_editable(evaluation: Evaluation) -> None:
+    locked = Evaluation.objects.select_for_update().get(pk=evaluation.pk)
+    if locked.status not in EDITABLE_STATUSES:
+        raise ValidationError(
+            f"この振り返り・評価シートは「{locked.get_status_display()}」のため変更できません。"
+        )
+
+
+@transaction.atomic
+def evaluation_comment_save(
+    *,
+    evaluation: Evaluation,
+    text: str,
+    person: Person | None = None,
+    position: int = 0,
+    comment: EvaluationComment | None = None,
+) -> EvaluationComment:
+    """Add or change one member's comment; only on a sheet that may still change."""
+    _refuse_unless_editable(evaluation)
+    if person is not None and person.council_id != evaluation.body.council_id:
+        raise ValidationError("発言者はこの協議会の方から選んでください。")
+    comment = comment or EvaluationComment(evaluation=evaluation)
+    comment.evaluation, comment.person, comment.position, comment.text = (
+        evaluation,
+        person,
+        position,
+        text.strip(),
+    )
+    comment.full_clean()
+    comment.save()
+    return comment
+
+
+@transaction.atomic
+def evaluation_comment_delete(*, comment: EvaluationComment) -> None:
+    _refuse_unless_editable(comment.evaluation)
+    comment.delete()
+
+
+@transaction.atomic
 def policy_prefill_from_evaluation(*, evaluation: Evaluation) -> ActivityPolicy | None:
     """継続する: copy 活動方針（案） and 取り組み内容 into next year's policy where it is still empty.
 
