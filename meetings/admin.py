@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin
+from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Count
 
 from council.admin_base import (
@@ -10,13 +11,20 @@ from council.admin_base import (
     RelatedOnly,
     ScopedAdmin,
     ScopedTabularInline,
+    ServiceAdminMixin,
     wareki,
 )
 from council.import_admin import SpreadsheetAdminMixin
-from council.services import current_fiscal_year
-from council.wareki import fiscal_year_of, format_fiscal_year
+from council.wareki import current_fiscal_year, fiscal_year_of, format_fiscal_year
 from meetings.models import Attendance, CalendarFeed, GuestAttendance, Handout, Meeting, MeetingItem
-from meetings.services import meeting_recount_attendance, meeting_renumber_items, meeting_save_numbered
+from meetings.services import (
+    handout_check_file,
+    handout_delete,
+    handout_save,
+    meeting_recount_attendance,
+    meeting_renumber_items,
+    meeting_save_numbered,
+)
 
 
 class MeetingItemForm(forms.ModelForm):
@@ -57,8 +65,46 @@ class GuestAttendanceInline(ScopedTabularInline):
     autocomplete_fields = ["organization"]
 
 
+class HandoutAdminForm(forms.ModelForm):
+    """A new file is checked by the page's own ``handout_check_file`` (size, extension, first bytes),
+    so the admin refuses what the meeting page refuses, with the same message. A stored file is not
+    replaced here: delete the handout and add the new file."""
+
+    class Meta:
+        model = Handout
+        fields = ["meeting", "title", "file"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and "file" in self.fields:
+            self.fields["file"].disabled = True
+        if "meeting" in self.fields and self.instance.pk:
+            self.fields["meeting"].disabled = True
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if isinstance(upload, UploadedFile):
+            self.instance.content_type = handout_check_file(upload)
+            self.instance.size = upload.size
+        return upload
+
+
+def _handout_arguments(request, meeting: Meeting, form: HandoutAdminForm) -> dict:
+    new = form.instance.pk is None
+    return {
+        "meeting": meeting,
+        "title": form.cleaned_data["title"],
+        "handout": None if new else form.instance,
+        "file": form.cleaned_data.get("file") if new else None,
+        "uploaded_by": request.user,
+    }
+
+
 class HandoutInline(ScopedTabularInline):
+    """Written by ``MeetingAdmin.save_formset`` through the meetings services."""
+
     model = Handout
+    form = HandoutAdminForm
     fields = ["title", "file", "uploaded_at"]
     readonly_fields = ["uploaded_at"]
 
@@ -239,15 +285,26 @@ class MeetingAdmin(SpreadsheetAdminMixin, ScopedAdmin):
             meeting_renumber_items(meeting=form.instance)
             return
         if formset.model is Handout:
-            for handout_form in formset.forms:
-                upload = (
-                    handout_form.cleaned_data.get("file") if hasattr(handout_form, "cleaned_data") else None
-                )
-                if upload and hasattr(upload, "size") and handout_form.has_changed():
-                    handout_form.instance.size = upload.size
-                    handout_form.instance.content_type = getattr(upload, "content_type", "") or ""
-                    handout_form.instance.uploaded_by = request.user
+            self._save_handouts(request, form.instance, formset)
+            return
         super().save_formset(request, form, formset, change)
+
+    def _save_handouts(self, request, meeting: Meeting, formset) -> None:
+        # What formset.save() would record, for the admin's change message.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        for handout_form in formset.initial_forms:
+            if handout_form.instance.pk and formset._should_delete_form(handout_form):
+                formset.deleted_objects.append(handout_form.instance)
+                handout_delete(handout=handout_form.instance)
+        for handout_form in formset.forms:
+            if not handout_form.has_changed() or formset._should_delete_form(handout_form):
+                continue
+            new = handout_form.instance.pk is None
+            handout = handout_save(**_handout_arguments(request, meeting, handout_form))
+            if new:
+                formset.new_objects.append(handout)
+            else:
+                formset.changed_objects.append((handout, handout_form.changed_data))
 
 
 @admin.register(MeetingItem)
@@ -280,13 +337,21 @@ class GuestAttendanceAdmin(HiddenFromIndexMixin, ScopedAdmin):
 
 
 @admin.register(Handout)
-class HandoutAdmin(ScopedAdmin):
+class HandoutAdmin(ServiceAdminMixin, ScopedAdmin):
     list_display = ["title", "meeting", "size", "uploaded_at"]
     list_filter = [("meeting__body__council", RelatedOnly), ("meeting__body", RelatedOnly)]
     search_fields = ["title"]
     list_select_related = ["meeting__body"]
     autocomplete_fields = ["meeting"]
+    form = HandoutAdminForm
+    fields = ["meeting", "title", "file", "content_type", "size", "uploaded_by", "uploaded_at"]
     readonly_fields = ["content_type", "size", "uploaded_by", "uploaded_at"]
+    save_service = staticmethod(handout_save)
+    delete_service = staticmethod(handout_delete)
+    delete_keyword = "handout"
+
+    def save_arguments(self, request, form, formsets, change):
+        return _handout_arguments(request, form.instance.meeting, form)
 
 
 # --- Calendar feeds (カレンダー連携) --------------------------------------------------------------
@@ -308,7 +373,11 @@ class CalendarFeedAdmin(ScopedAdmin):
     readonly_fields = ["council", "user", "scope", "body", "created_at", "last_used_at", "revoked_at"]
     actions = ["revoke_selected"]
 
+    # Nothing is edited: a feed is stopped by the revoke action (calendar_feed_revoke).
     def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False
 
     @admin.action(description="選択したカレンダーURLを停止する")

@@ -358,6 +358,33 @@ def handout_add(
 
 
 @transaction.atomic
+def handout_save(
+    *,
+    meeting: Meeting,
+    title: str,
+    handout: Handout | None = None,
+    file: UploadedFile | None = None,
+    uploaded_by: User | None = None,
+) -> Handout:
+    """The admin's write of one handout row: a new file is added (``handout_add``, checked and its
+    type stored); a stored handout only changes its 資料名 (a file is replaced by delete and add)."""
+    if handout is None:
+        if file is None:
+            raise ValidationError("ファイルを選んでください。", code="required")
+        return handout_add(meeting=meeting, file=file, title=title, uploaded_by=uploaded_by)
+    return handout_retitle(handout=handout, title=title)
+
+
+@transaction.atomic
+def handout_retitle(*, handout: Handout, title: str) -> Handout:
+    """Change a handout's 資料名 (the file itself is replaced by deleting and adding)."""
+    handout.title = title.strip()[:200]
+    handout.full_clean()
+    handout.save(update_fields=["title"])
+    return handout
+
+
+@transaction.atomic
 def handout_delete(*, handout: Handout) -> None:
     """Remove a handout and, once the deletion is committed, its file."""
     storage, name = handout.file.storage, handout.file.name
