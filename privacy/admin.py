@@ -1,7 +1,8 @@
 """The secretariat's admin for the pledge: write a new version, read who confirmed, read requests.
 
 Who may do what is decided by the council role (secretariat of the council), like the rest of
-our admin; these models are scoped here rather than through council.access.COUNCIL_PATHS.
+our admin: the rows and the list filters' choices are scoped through council.access.COUNCIL_PATHS
+(``scope_for_admin``), so no filter lists another council's name.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from django.contrib import admin
 from django.db.models import Count
 
 from council.access import secretariat_council_ids
-from council.admin_base import wareki
+from council.admin_base import RelatedOnly, scope_for_admin, wareki
 from council.models import Council
 from privacy.models import PersonalDataRequest, Pledge, PledgeConfirmation
 from privacy.selectors import current_pledge
@@ -23,7 +24,6 @@ def _councils(request) -> set[int] | None:
 
 
 class PrivacyAdmin(admin.ModelAdmin):
-    council_lookup = "council_id"
     list_per_page = 50
 
     def _may(self, request) -> bool:
@@ -31,9 +31,7 @@ class PrivacyAdmin(admin.ModelAdmin):
         return request.user.is_active and request.user.is_staff and (councils is None or bool(councils))
 
     def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        councils = _councils(request)
-        return queryset if councils is None else queryset.filter(**{f"{self.council_lookup}__in": councils})
+        return scope_for_admin(super().get_queryset(request), request)
 
     def has_module_permission(self, request):
         return self._may(request)
@@ -54,7 +52,7 @@ class PrivacyAdmin(admin.ModelAdmin):
 @admin.register(Pledge)
 class PledgeAdmin(PrivacyAdmin):
     list_display = ["title", "version", "council", "created_at_label", "confirmed_count"]
-    list_filter = ["council"]
+    list_filter = [("council", RelatedOnly)]
     fields = ["council", "title", "text", "version", "created_at", "created_by"]
     readonly_fields = ["version", "created_at", "created_by"]
 
@@ -122,9 +120,8 @@ class PledgeAdmin(PrivacyAdmin):
 
 @admin.register(PledgeConfirmation)
 class PledgeConfirmationAdmin(PrivacyAdmin):
-    council_lookup = "pledge__council_id"
     list_display = ["user", "pledge", "confirmed_at"]
-    list_filter = ["pledge__council", "pledge__version"]
+    list_filter = [("pledge__council", RelatedOnly), "pledge__version"]
     list_select_related = ["user", "pledge"]
     search_fields = ["user__username", "user__last_name", "user__first_name"]
 
@@ -132,5 +129,5 @@ class PledgeConfirmationAdmin(PrivacyAdmin):
 @admin.register(PersonalDataRequest)
 class PersonalDataRequestAdmin(PrivacyAdmin):
     list_display = ["handled_at", "kind", "person_label", "requested_by", "handled_by_name", "council"]
-    list_filter = ["kind", "council"]
+    list_filter = ["kind", ("council", RelatedOnly)]
     list_select_related = ["council"]
