@@ -29,8 +29,8 @@ from council.models import (
     Role,
     RoleKind,
 )
-from council.services import body_ensure_history, body_rename, current_fiscal_year, role_grant
-from council.wareki import fiscal_year_bounds, format_fiscal_year
+from council.services import body_ensure_history, body_rename, role_grant
+from council.wareki import current_fiscal_year, fiscal_year_bounds, format_fiscal_year
 
 
 def body_tree_html(bodies: list[Body], fiscal_year: int) -> str:

@@ -54,11 +54,16 @@ from council.services import (
     body_rename,
     body_set_status,
     body_succeed,
-    current_fiscal_year,
     membership_add,
     role_grant,
 )
-from council.wareki import fiscal_year_bounds, format_fiscal_year, format_wareki
+from council.wareki import (
+    current_fiscal_year,
+    fiscal_month_date,
+    fiscal_year_bounds,
+    format_fiscal_year,
+    format_wareki,
+)
 from issues.models import (
     ActionPlan,
     ActionPlanRow,
@@ -2028,9 +2033,9 @@ class MunicipalBuilder:
                         # The term as appointed (任期 R6.4.1〜), even if the records start later;
                         # a body founded later starts its members' terms with it.
                         start = (
-                            dt.date(cycle, 4, 1)
+                            fiscal_year_bounds(cycle)[0]
                             if first == self.years[0]
-                            else max(dt.date(cycle, 4, 1), body_start)
+                            else max(fiscal_year_bounds(cycle)[0], body_start)
                         )
                         end = min(dt.date(cycle + TERM_YEARS, 3, 31), body_end)
                         terms.append((start, end))
@@ -2128,9 +2133,8 @@ class MunicipalBuilder:
         recent = offset >= -1
         plans = []
         for seq, month in enumerate(months, start=1):
-            year = fiscal_year if month >= 4 else fiscal_year + 1
             low, high = (8, 24) if month in (12, 1) else (4, 25)
-            day = _weekday_on_or_after(dt.date(year, month, rng.randint(low, high)))
+            day = _weekday_on_or_after(fiscal_month_date(fiscal_year, month, rng.randint(low, high)))
             special = SPECIAL_MEETINGS.get((spec.key, offset, seq), {}) if recent else {}
             fmt = special.get("format", spec.fmt)
             if not recent and fmt == MeetingFormat.IN_PERSON and rng.random() < 0.04:
@@ -2297,7 +2301,7 @@ class MunicipalBuilder:
             return self.clock.at(meeting.date, meeting.start_time), meeting
         offset, month, day = where
         fiscal_year = self.current + offset
-        date = dt.date(fiscal_year if month >= 4 else fiscal_year + 1, month, day)
+        date = fiscal_month_date(fiscal_year, month, day)
         if date >= self.today:
             return None
         return self.clock.at(date, None), None
@@ -2316,7 +2320,7 @@ class MunicipalBuilder:
     def due(self, spec: tuple) -> dt.date:
         offset, month, day = spec
         fiscal_year = self.current + offset
-        return dt.date(fiscal_year if month >= 4 else fiscal_year + 1, month, day)
+        return fiscal_month_date(fiscal_year, month, day)
 
     def raise_issue(
         self,
@@ -2792,8 +2796,7 @@ def build_prefecture(today: dt.date, users: dict[str, object]) -> Council:
                 ],
             ),
         ):
-            year = fiscal_year if month >= 4 else fiscal_year + 1
-            day = _weekday_on_or_after(dt.date(year, month, 18))
+            day = _weekday_on_or_after(fiscal_month_date(fiscal_year, month, 18))
             meeting = meeting_create(
                 body=plenary,
                 date=day,
@@ -2909,8 +2912,7 @@ def build_other(today: dt.date, users: dict[str, object]) -> Council:
     for fiscal_year in (first, current):
         for body, months, texts in schedule:
             for month in months:
-                year = fiscal_year if month >= 4 else fiscal_year + 1
-                day = _weekday_on_or_after(dt.date(year, month, 15))
+                day = _weekday_on_or_after(fiscal_month_date(fiscal_year, month, 15))
                 meeting = meeting_create(
                     body=body,
                     date=day,

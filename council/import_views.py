@@ -43,6 +43,7 @@ from council.spreadsheets import (
     template_bytes,
 )
 from council.tasks import claim, drop_state, import_queue, read_state, report_from_dict, upload_dir
+from council.wareki import is_page_fiscal_year
 
 _TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 # Uploads nobody confirmed are removed after a day (checked whenever a new file is stored).
@@ -316,7 +317,9 @@ def export(request: HttpRequest, slug: str, resource: str, fmt: str) -> HttpResp
         raise Http404
     # ?year=2025: the meetings of one 年度 (the report page links it for the selected 年度).
     raw_year = request.GET.get("year", "")
-    if raw_year and not (resource == "meetings" and raw_year.isdigit() and 1989 <= int(raw_year) <= 2117):
+    if raw_year and not (
+        resource == "meetings" and raw_year.isdigit() and is_page_fiscal_year(int(raw_year))
+    ):
         raise Http404
     fiscal_year = int(raw_year) if raw_year else None
     data = export_bytes(resource, council=council, user=request.user, fmt=fmt, fiscal_year=fiscal_year)

@@ -6,8 +6,13 @@ from django.http import HttpRequest
 
 from council.access import is_secretariat_of
 from council.models import Council
-from council.services import current_fiscal_year
-from council.wareki import WarekiParseError, format_fiscal_year, parse_fiscal_year
+from council.wareki import (
+    WarekiParseError,
+    current_fiscal_year,
+    format_fiscal_year,
+    is_page_fiscal_year,
+    parse_fiscal_year,
+)
 
 
 def selected_fiscal_year(request: HttpRequest) -> int:
@@ -18,7 +23,7 @@ def selected_fiscal_year(request: HttpRequest) -> int:
             year = parse_fiscal_year(raw)
         except WarekiParseError:
             return current_fiscal_year()
-        if 1989 <= year <= current_fiscal_year() + 5:
+        if is_page_fiscal_year(year):
             return year
     return current_fiscal_year()
 

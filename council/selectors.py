@@ -9,6 +9,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 
 from council.access import visible_bodies
 from council.models import Body, BodyStatusKind, Council, Membership
+from council.tree import exists_in, tree_order
 from council.wareki import fiscal_year_bounds
 
 
@@ -25,44 +26,6 @@ class TreeRow:
     @property
     def status_label(self) -> str:
         return BodyStatusKind(self.status).label
-
-
-def exists_in(body: Body, fiscal_year: int) -> bool:
-    """A body belongs to a 年度's lists from its first year up to the year it ended (inclusive)."""
-    status = body.status_in(fiscal_year)
-    if status is None:
-        return False
-    if status == BodyStatusKind.ENDED:
-        ended_rows = [
-            row
-            for row in body.statuses.all()
-            if row.status == BodyStatusKind.ENDED and row.fiscal_year <= fiscal_year
-        ]
-        return max(row.fiscal_year for row in ended_rows) == fiscal_year
-    return True
-
-
-def tree_order(bodies: list[Body]) -> list[tuple[Body, int]]:
-    """Bodies as a depth-first tree (parents before children, siblings by sort order).
-
-    A body whose parent is not in ``bodies`` (not readable, or outside the tree) starts a root.
-    """
-    ids = {b.pk for b in bodies}
-    children: dict[int | None, list[Body]] = {}
-    for body in bodies:
-        parent = body.parent_id if body.parent_id in ids else None
-        children.setdefault(parent, []).append(body)
-    for rows in children.values():
-        rows.sort(key=lambda b: (b.sort_order, b.pk))
-    ordered: list[tuple[Body, int]] = []
-
-    def walk(parent: int | None, depth: int) -> None:
-        for body in children.get(parent, []):
-            ordered.append((body, depth))
-            walk(body.pk, depth + 1)
-
-    walk(None, 0)
-    return ordered
 
 
 def council_tree(*, council: Council, user: AbstractBaseUser, fiscal_year: int) -> list[TreeRow]:

@@ -19,12 +19,12 @@ from council.models import (
     Role,
     RoleKind,
 )
-from council.wareki import fiscal_year_of
+from council.wareki import EARLIEST_RECORD_YEAR
 
 User = get_user_model()
 
-# Records start no earlier than the 平成 era; a name "from" this year means "from the beginning".
-EARLIEST_FISCAL_YEAR = 1989
+# A name "from" the earliest record year means "from the beginning" (council.wareki).
+EARLIEST_FISCAL_YEAR = EARLIEST_RECORD_YEAR
 
 
 @transaction.atomic
@@ -134,9 +134,3 @@ def role_grant(*, user: User, council: Council, kind: str, body: Body | None = N
             user.is_staff = True
             user.save(update_fields=["is_staff"])
     return role
-
-
-def current_fiscal_year(today: dt.date | None = None) -> int:
-    from django.utils import timezone
-
-    return fiscal_year_of(today or timezone.localdate())

@@ -1,7 +1,12 @@
 """Japanese era dates (和暦) and fiscal years (年度).
 
 Pure Python on purpose: templates, forms, import resources and PDF builders all
-need the same formatting and parsing, and none of it needs Django.
+need the same formatting and parsing, and none of it needs Django (``current_fiscal_year``
+alone reads today's date in the project's time zone).
+
+The one home of the calendar rules: the April start of the 年度 and every month arithmetic
+(``FISCAL_MONTHS``, ``fiscal_month_date``, ``months_into_fiscal_year``, ``add_months``,
+``months_between``), and the years a page may show (``is_page_fiscal_year``).
 
 Conventions:
 
@@ -23,6 +28,7 @@ Conventions:
 
 from __future__ import annotations
 
+import calendar
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -32,7 +38,14 @@ __all__ = [
     "ERAS",
     "Era",
     "WarekiParseError",
+    "FISCAL_MONTHS",
+    "add_months",
     "check_date_range",
+    "current_fiscal_year",
+    "fiscal_month_date",
+    "is_page_fiscal_year",
+    "months_between",
+    "months_into_fiscal_year",
     "era_of",
     "fiscal_year_bounds",
     "fiscal_year_of",
@@ -144,6 +157,53 @@ def fiscal_year_of(d: date) -> int:
 def fiscal_year_bounds(fy: int) -> tuple[date, date]:
     """First and last day of fiscal year ``fy``: (fy-04-01, fy+1-03-31)."""
     return date(fy, FISCAL_YEAR_START_MONTH, 1), date(fy + 1, FISCAL_YEAR_START_MONTH, 1) - timedelta(days=1)
+
+
+def current_fiscal_year(today: date | None = None) -> int:
+    """The 年度 of ``today`` (default: today in the project's time zone)."""
+    if today is None:
+        from django.utils import timezone
+
+        today = timezone.localdate()
+    return fiscal_year_of(today)
+
+
+# The months of a 年度 in their order: 4月 … 12月, 1月 … 3月.
+FISCAL_MONTHS: tuple[int, ...] = tuple((FISCAL_YEAR_START_MONTH - 1 + i) % 12 + 1 for i in range(12))
+
+
+def fiscal_month_date(fy: int, month: int, day: int) -> date:
+    """The date of ``month``/``day`` inside 年度 ``fy`` (7月15日 of 令和2年度 → 2020-07-15, 1月 → 2021)."""
+    return date(fy if month >= FISCAL_YEAR_START_MONTH else fy + 1, month, day)
+
+
+def months_into_fiscal_year(today: date) -> int:
+    """Whole months of the 年度 already over on ``today`` (April → 0, January → 9, March → 11)."""
+    return (today.month - FISCAL_YEAR_START_MONTH) % 12
+
+
+def add_months(day: date, months: int) -> date:
+    """``day`` moved by whole months, clamped to the month's last day (3月31日 − 1 month = 2月28/29日)."""
+    index = day.year * 12 + (day.month - 1) + months
+    year, month = divmod(index, 12)
+    month += 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def months_between(start: date, end: date) -> int:
+    """Whole months from ``start`` to ``end`` (5月10日 → 7月9日 is 1, → 7月10日 is 2)."""
+    months = (end.year - start.year) * 12 + end.month - start.month
+    return months - 1 if end.day < start.day else months
+
+
+# The 年度 a page may be asked for (``?year=``, URLs, the preview): records start no earlier than
+# the 平成 era, and plans reach a few years ahead. Dates themselves may range wider (FIRST_DATE).
+EARLIEST_RECORD_YEAR = 1989
+PAGE_YEARS_AHEAD = 5
+
+
+def is_page_fiscal_year(fy: int, today: date | None = None) -> bool:
+    return EARLIEST_RECORD_YEAR <= fy <= current_fiscal_year(today) + PAGE_YEARS_AHEAD
 
 
 def _fiscal_year_era(fy: int) -> Era:

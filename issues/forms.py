@@ -7,9 +7,9 @@ from django.db.models import QuerySet
 
 from council.forms import OrderedRowsFormSet, WarekiDateField
 from council.models import Body, BodyKind
+from council.tree import ancestors, descendants
 from council.wareki import format_fiscal_year
 from issues.models import OPEN_STATUSES, IssueStatus, MoveKind, RegionalIssue, Theme
-from issues.selectors import tree_ancestors, tree_descendants
 from meetings.models import Meeting
 
 ORIGIN_CASE_CONFERENCE = "case_conference"
@@ -176,8 +176,8 @@ class IssueMoveForm(forms.Form):
         self.fields["kind"].choices = [("", "選んでください")] + [
             (kind, labels.get(kind, MoveKind(kind).label)) for kind in kinds
         ]
-        up = [(b.pk, b.name) for b in tree_ancestors(bodies, issue.body_id)]
-        down = [(b.pk, b.name) for b in tree_descendants(bodies, issue.body_id)]
+        up = [(b.pk, b.name) for b in ancestors(bodies, issue.body_id)]
+        down = [(b.pk, b.name) for b in descendants(bodies, issue.body_id, case_conferences=False)]
         choices: list = [("", "－")]
         if up:
             choices.append(("上位の会議体（提案先）", up))

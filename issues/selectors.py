@@ -31,7 +31,7 @@ from council.access import (
     visible_bodies,
 )
 from council.models import Body, BodyKind, Council, RoleKind
-from council.wareki import fiscal_year_bounds, fiscal_year_of
+from council.wareki import add_months, fiscal_year_bounds, fiscal_year_of
 from issues.models import OPEN_STATUSES, ActionPlan, ActionPlanRow, IssueMove, IssueStatus, RegionalIssue
 from issues.workflow import CLOSED_BY_OUTCOME
 from meetings.models import Meeting
@@ -123,11 +123,6 @@ class IssueFilters:
     older_than_months: int | None = None
 
 
-def months_between(start: dt.date, end: dt.date) -> int:
-    months = (end.year - start.year) * 12 + end.month - start.month
-    return months - 1 if end.day < start.day else months
-
-
 def issue_list(*, user: User, council: Council, filters: IssueFilters) -> QuerySet[RegionalIssue]:
     """The filtered list, the chair's own bodies' issues first, newest raised first."""
     issues = issues_visible_to(user, council)
@@ -145,12 +140,8 @@ def issue_list(*, user: User, council: Council, filters: IssueFilters) -> QueryS
         start, end = fiscal_year_bounds(filters.fiscal_year)
         issues = issues.filter(raised_on__range=(start, end))
     if filters.older_than_months:
-        today = timezone.localdate()
-        # raised_on <= today minus N months (day clamped at month end).
-        month_index = today.year * 12 + today.month - 1 - filters.older_than_months
-        year, month = divmod(month_index, 12)
-        day = min(today.day, 28)
-        issues = issues.filter(status__in=OPEN_STATUSES, raised_on__lte=dt.date(year, month + 1, day))
+        cutoff = add_months(timezone.localdate(), -filters.older_than_months)
+        issues = issues.filter(status__in=OPEN_STATUSES, raised_on__lte=cutoff)
     own = [
         role.body_id
         for role in council_roles(user, council.pk)
@@ -271,25 +262,6 @@ def issue_page(*, issue: RegionalIssue) -> IssuePage:
 def body_tree(council: Council) -> dict[int, Body]:
     """All bodies of the council by pk, one query (for ancestor/descendant choices)."""
     return {body.pk: body for body in Body.objects.filter(council=council).order_by("sort_order", "id")}
-
-
-def tree_ancestors(bodies: dict[int, Body], body_id: int) -> list[Body]:
-    chain, seen = [], {body_id}
-    parent_id = bodies[body_id].parent_id if body_id in bodies else None
-    while parent_id is not None and parent_id not in seen and parent_id in bodies:
-        chain.append(bodies[parent_id])
-        seen.add(parent_id)
-        parent_id = bodies[parent_id].parent_id
-    return chain
-
-
-def tree_descendants(bodies: dict[int, Body], body_id: int) -> list[Body]:
-    """Bodies below ``body_id`` that may be asked to study an issue (no case conferences)."""
-    return [
-        b
-        for b in bodies.values()
-        if b.kind != BodyKind.CASE_CONFERENCE and body_id in {a.pk for a in tree_ancestors(bodies, b.pk)}
-    ]
 
 
 def meetings_for_choice(

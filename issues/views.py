@@ -26,8 +26,8 @@ from council.access import (
 )
 from council.models import Body, BodyKind, Council
 from council.pages import council_context
-from council.services import current_fiscal_year
-from council.wareki import fiscal_year_of
+from council.tree import descendants
+from council.wareki import current_fiscal_year, fiscal_year_of, months_between
 from issues import selectors
 from issues.forms import (
     ORIGIN_CASE_CONFERENCE,
@@ -80,7 +80,7 @@ def issue_list(request: HttpRequest, slug: str) -> HttpResponse:
     ).get_page(request.GET.get("page"))
     today = timezone.localdate()
     for issue in page:
-        issue.age_months = selectors.months_between(issue.raised_on, today) if issue.is_open else None
+        issue.age_months = months_between(issue.raised_on, today) if issue.is_open else None
     query = request.GET.copy()
     query.pop("page", None)
     context = council_context(
@@ -213,7 +213,7 @@ def _move_kinds(issue: RegionalIssue, bodies: dict[int, Body]) -> list[str]:
         kinds = [k for k in kinds if k != MoveKind.REPORT]
     if issue.body.parent_id is None:
         kinds = [k for k in kinds if k not in {MoveKind.ESCALATE, MoveKind.PROPOSE}]
-    if not selectors.tree_descendants(bodies, issue.body_id):
+    if not descendants(bodies, issue.body_id, case_conferences=False):
         kinds = [k for k in kinds if k != MoveKind.SEND_DOWN]
     return kinds
 

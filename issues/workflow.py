@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from council.models import Body, BodyKind, BodyStatusKind
+from council.tree import parent_chain
 from council.wareki import fiscal_year_of
 from issues.models import OPEN_STATUSES, IssueStatus, MoveKind, RegionalIssue
 
@@ -67,18 +68,6 @@ class PlannedMove:
     to_status: str
     from_body: Body
     to_body: Body
-
-
-def ancestors(body: Body) -> list[Body]:
-    """The chain of parents, nearest first. Follows ``parent`` (load it with select_related)."""
-    chain: list[Body] = []
-    seen = {body.pk}
-    node = body.parent
-    while node is not None and node.pk not in seen:
-        chain.append(node)
-        seen.add(node.pk)
-        node = node.parent
-    return chain
 
 
 def allowed_moves(issue: RegionalIssue) -> list[str]:
@@ -147,10 +136,10 @@ def _target_body(issue: RegionalIssue, rule: Rule, label: str, to_body: Body | N
     if to_body is None:
         raise IssueMoveRefused(f"「{label}」の相手となる会議体を選んでください。")
     if rule.target == "ancestor":
-        if to_body.pk not in {b.pk for b in ancestors(current)}:
+        if to_body.pk not in {b.pk for b in parent_chain(current)}:
             raise IssueMoveRefused(f"「{to_body.name}」は「{current.name}」の上位の会議体ではありません。")
     elif rule.target == "descendant":
-        if current.pk not in {b.pk for b in ancestors(to_body)}:
+        if current.pk not in {b.pk for b in parent_chain(to_body)}:
             raise IssueMoveRefused(f"「{to_body.name}」は「{current.name}」の下位の会議体ではありません。")
         if to_body.kind == BodyKind.CASE_CONFERENCE:
             raise IssueMoveRefused(

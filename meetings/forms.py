@@ -12,8 +12,13 @@ from django.db.models import Q, QuerySet
 
 from council.forms import OrderedRowsFormSet, WarekiDateField
 from council.models import Body, Membership, Person
-from council.services import current_fiscal_year
-from council.wareki import fiscal_year_bounds, fiscal_year_of, format_fiscal_year, format_wareki
+from council.wareki import (
+    current_fiscal_year,
+    fiscal_year_bounds,
+    fiscal_year_of,
+    format_fiscal_year,
+    format_wareki,
+)
 from meetings.models import Meeting, MeetingFormat, MeetingStatus
 from meetings.services import HANDOUT_TYPES, HANDOUT_TYPES_LABEL, handout_check_file, handout_max_bytes
 

@@ -21,10 +21,10 @@ from council.access import (
     get_council_for_user,
     readable_bodies,
 )
-from council.models import Body, BodyStatusKind, Council
+from council.models import Body, Council
 from council.pages import council_context, selected_fiscal_year
-from council.services import current_fiscal_year
-from council.wareki import format_wareki
+from council.tree import exists_in
+from council.wareki import current_fiscal_year, format_wareki
 from meetings.feeds import (
     build_ics,
     calendar_feed_create,
@@ -110,10 +110,10 @@ class CalendarFeedForm(forms.Form):
 
 
 def _feed_form_bodies(request: HttpRequest, council: Council) -> list[Body]:
-    """The bodies one may subscribe to: readable, and not ended before this 年度."""
+    """The bodies one may subscribe to: readable, and existing this 年度 (one ending this year too)."""
     year = current_fiscal_year()
     bodies = readable_bodies(request.user, council).prefetch_related("statuses")
-    return [b for b in bodies if b.status_in(year) not in (None, BodyStatusKind.ENDED)]
+    return [b for b in bodies if exists_in(b, year)]
 
 
 def _feed_url(request: HttpRequest, token: str) -> str:

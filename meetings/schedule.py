@@ -7,7 +7,6 @@ a *pure builder* that turns the fetched rows into what the template shows. The b
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -18,27 +17,27 @@ from django.db.models import Count, Exists, Max, Min, OuterRef, Q
 
 from council.access import readable_bodies
 from council.models import Body, BodyKind, BodyStatus, BodyStatusKind, Council
-from council.wareki import WEEKDAY_CHARS, fiscal_year_bounds, fiscal_year_of, format_wareki
+from council.tree import exists_in, tree_order
+from council.wareki import (
+    FISCAL_MONTHS,
+    WEEKDAY_CHARS,
+    add_months,
+    fiscal_year_bounds,
+    fiscal_year_of,
+    format_wareki,
+    months_into_fiscal_year,
+)
 from meetings.models import Meeting, MeetingItem, MeetingStatus
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
 # The months of a 年度, in the order of the grid's columns.
-FISCAL_MONTHS: tuple[int, ...] = (4, 5, 6, 7, 8, 9, 10, 11, 12, 1, 2, 3)
 
 # Early warning against 形骸化: an active body with no held meeting for this many months is flagged.
 SILENT_MONTHS = 4
 # How far ahead the dashboard lists meetings.
 UPCOMING_DAYS = 60
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """``day`` moved by whole months, clamped to the month's last day (3月31日 − 1 month = 2月28/29日)."""
-    index = day.year * 12 + (day.month - 1) + months
-    year, month = divmod(index, 12)
-    month += 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def meeting_label(meeting: Meeting, body_name: str) -> str:
@@ -62,38 +61,6 @@ def governing_status(body: Body, fiscal_year: int) -> BodyStatus | None:
 def first_fiscal_year(body: Body) -> int | None:
     years = [row.fiscal_year for row in body.statuses.all()]
     return min(years) if years else None
-
-
-def tree_order(bodies: Iterable[Body]) -> list[tuple[Body, int]]:
-    """Bodies with their depth, parents before children, siblings by 表示順.
-
-    A body whose parent is not in ``bodies`` (not readable by the user, or left out of the year)
-    starts a tree of its own at depth 0.
-    """
-    bodies = list(bodies)
-    present = {body.pk for body in bodies}
-    children: dict[int, list[Body]] = defaultdict(list)
-    roots: list[Body] = []
-    for body in bodies:
-        if body.parent_id in present and body.parent_id != body.pk:
-            children[body.parent_id].append(body)
-        else:
-            roots.append(body)
-
-    def key(body: Body) -> tuple[int, int]:
-        return (body.sort_order, body.pk)
-
-    ordered: list[tuple[Body, int]] = []
-    seen: set[int] = set()
-    stack = [(body, 0) for body in sorted(roots, key=key, reverse=True)]
-    while stack:
-        body, depth = stack.pop()
-        if body.pk in seen:  # a cycle cannot be saved (Body.clean), but never loop on bad data
-            continue
-        seen.add(body.pk)
-        ordered.append((body, depth))
-        stack.extend((child, depth + 1) for child in sorted(children[body.pk], key=key, reverse=True))
-    return ordered
 
 
 # --------------------------------------------------------------------------------------------
@@ -200,11 +167,8 @@ def _entry(meeting: Meeting) -> ScheduleEntry:
 def _schedule_row(body: Body, depth: int, fiscal_year: int, meetings: list[Meeting]) -> ScheduleRow | None:
     """The body's row in the year, or None when the body did not exist in that year."""
     status = governing_status(body, fiscal_year)
-    if not meetings:
-        if status is None:
-            return None  # not created yet
-        if status.status == BodyStatusKind.ENDED and status.fiscal_year < fiscal_year:
-            return None  # ended in an earlier year
+    if not meetings and not exists_in(body, fiscal_year):
+        return None  # not created yet, or ended in an earlier year
     # Recorded meetings always show, even where the status history says otherwise: hiding a
     # meeting from the year's grid would be worse than showing a body with a gap in its history.
     months: list[list[ScheduleEntry]] = [[] for _ in FISCAL_MONTHS]
@@ -277,17 +241,12 @@ def schedule_for(*, user: AbstractBaseUser | AnonymousUser, council: Council, fi
 # --------------------------------------------------------------------------------------------
 
 
-def months_elapsed(today: dt.date) -> int:
-    """Whole months of the 年度 already over on ``today`` (April → 0, January → 9, March → 11)."""
-    return (today.month - 4) % 12
-
-
 def expected_by_now(target: int, today: dt.date) -> int:
     """Meetings a body with a yearly ``target`` should have held by now (rounded down).
 
     Counting whole months only, so a body is not flagged for a meeting planned later this month.
     """
-    return target * months_elapsed(today) // 12
+    return target * months_into_fiscal_year(today) // 12
 
 
 @dataclass(frozen=True)
@@ -452,7 +411,7 @@ def build_dashboard(
     return Dashboard(
         today=today,
         fiscal_year=fiscal_year,
-        months_elapsed=months_elapsed(today),
+        months_elapsed=months_into_fiscal_year(today),
         upcoming=upcoming,
         to_chase=chase,
         behind=[p for p in progress if p.behind],

@@ -15,7 +15,7 @@ from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from council.models import Body, BodyKind, Council, Membership
-from council.selectors import exists_in
+from council.tree import exists_in
 from council.wareki import fiscal_year_bounds
 from meetings.models import Meeting, MeetingItem, MeetingStatus
 from meetings.schedule import FISCAL_MONTHS, Schedule, build_schedule, tree_order

@@ -28,8 +28,7 @@ from council.access import (
 )
 from council.models import Body, Council
 from council.pages import council_context, selected_fiscal_year
-from council.services import current_fiscal_year
-from council.wareki import format_fiscal_year
+from council.wareki import format_fiscal_year, is_page_fiscal_year
 from meetings.forms import fiscal_year_choices
 from reports.models import BODY_DOCUMENTS, DocumentKind, JobStatus, ReportJob
 from reports.rendering import DocumentRequestError, check_request, render_html
@@ -192,7 +191,7 @@ def report_job_retry(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def report_preview(request: HttpRequest, slug: str, kind: str, year: int) -> HttpResponse:
     """The document as HTML in the browser (the same HTML the PDF is made from)."""
     council = get_council_for_user(request.user, slug)
-    if not 1989 <= year <= current_fiscal_year() + 5:
+    if not is_page_fiscal_year(year):
         raise Http404
     body = None
     raw_body = request.GET.get("body", "")

@@ -22,7 +22,7 @@ from council.access import (
 )
 from council.models import Body, Council
 from council.pages import council_context
-from council.services import current_fiscal_year
+from council.wareki import is_page_fiscal_year
 from reports.models import DocumentKind
 from reports.selectors import body_document_context
 from subcommittees import selectors, services
@@ -38,7 +38,7 @@ from subcommittees.models import ActivityPolicy, Evaluation, EvaluationStatus, P
 
 
 def _check_year(year: int) -> int:
-    if not 1989 <= year <= current_fiscal_year() + 5:
+    if not is_page_fiscal_year(year):
         raise Http404
     return year
 

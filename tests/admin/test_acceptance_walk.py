@@ -9,7 +9,7 @@ import datetime as dt
 from django.urls import reverse
 
 from council.models import Body, BodyKind, BodyStatusKind
-from council.services import current_fiscal_year
+from council.wareki import current_fiscal_year
 from issues.models import MoveKind, RegionalIssue
 from meetings.models import Meeting, MeetingStatus
 

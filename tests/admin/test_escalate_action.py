@@ -7,7 +7,7 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from council.models import BodyKind
-from council.services import current_fiscal_year
+from council.wareki import current_fiscal_year
 from issues.models import IssueMove, IssueStatus, MoveKind, RegionalIssue
 from issues.services import issue_raise
 

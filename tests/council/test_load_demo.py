@@ -26,7 +26,7 @@ from council.models import (
     Role,
     RoleKind,
 )
-from council.services import current_fiscal_year
+from council.wareki import current_fiscal_year
 from issues.models import ActionPlan, IssueOrigin, IssueStatus, MoveKind, RegionalIssue
 from meetings.models import Meeting, MeetingFormat, MeetingStatus
 from subcommittees.models import ActivityPolicy, Evaluation, NextYearDecision, ProgressReport

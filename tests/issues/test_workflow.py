@@ -10,7 +10,8 @@ from django.db import ProgrammingError, connection, transaction
 from django.utils import timezone
 
 from council.models import BodyStatusKind
-from council.services import body_set_status, current_fiscal_year
+from council.services import body_set_status
+from council.wareki import current_fiscal_year
 from issues.models import IssueMove, IssueStatus, MoveKind, RegionalIssue
 from issues.services import IssueChangedMeanwhile, issue_escalate, issue_move
 from issues.workflow import RULES, IssueMoveRefused, allowed_moves

@@ -16,9 +16,11 @@ from django.utils import timezone
 
 from council.models import Body, BodyKind, BodyStatusKind
 from council.services import body_create, body_set_status
+from council.wareki import add_months
+from council.wareki import months_into_fiscal_year as months_elapsed
 from issues.models import IssueStatus, RegionalIssue
 from meetings.models import MeetingStatus
-from meetings.schedule import add_months, dashboard_for, expected_by_now, months_elapsed
+from meetings.schedule import dashboard_for, expected_by_now
 from tests.factories import MeetingFactory, RegionalIssueFactory
 
 pytestmark = pytest.mark.django_db
