@@ -18,6 +18,10 @@ Users: ``secretariat`` (事務局 of council), ``chair`` (chair of subcommittee)
 (chair of other_subcommittee), ``member`` (member of subcommittee), ``reviewer`` (福祉課),
 ``outsider`` (事務局 of other_council), ``pref_user`` (事務局 of pref_council), ``superuser``.
 ``secretariat`` and ``chair`` have confirmed council's confidentiality pledge (守秘義務, privacy app).
+
+Each member is built by ``tests/cast.py`` on first use, with what it needs. A module whose tests
+only read a large world can build it once for the module by overriding ``cast`` with a fork of a
+module-scoped ``Cast`` (see ``tests/cast.py`` and ``tests/council/test_access.py``).
 """
 
 from __future__ import annotations
@@ -27,10 +31,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from council.models import BodyKind, CouncilLevel, RoleKind
-from council.services import role_grant
-from privacy.services import pledge_confirm
-from tests.factories import FIRST_FISCAL_YEAR, BodyFactory, CouncilFactory, RegionalIssueFactory, UserFactory
+from tests.cast import Cast
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -52,153 +53,126 @@ def fast_password_hashing():
         yield
 
 
-# --- councils ----------------------------------------------------------------
+@pytest.fixture
+def cast(db):
+    """This test's standing cast (``tests/cast.py``); a module may override it to build it once."""
+    return Cast()
+
+
+# --- councils -----------------------------------------------------------------------------
 
 
 @pytest.fixture
-def pref_council(db):
-    return CouncilFactory(
-        name="〇〇県自立支援協議会", slug="pref", municipality="〇〇県", level=CouncilLevel.PREFECTURE
-    )
+def pref_council(cast):
+    return cast.pref_council
 
 
 @pytest.fixture
-def council(pref_council):
-    return CouncilFactory(
-        name="みどり市地域自立支援協議会", slug="midori", municipality="みどり市", parent=pref_council
-    )
+def council(cast):
+    return cast.council
 
 
 @pytest.fixture
-def other_council(db):
-    return CouncilFactory(name="あおば市地域自立支援協議会", slug="aoba", municipality="あおば市")
+def other_council(cast):
+    return cast.other_council
 
 
-# --- bodies --------------------------------------------------------------------
-
-
-def _body(council, name, kind, parent=None, sort_order=0):
-    return BodyFactory(
-        council=council,
-        name=name,
-        kind=kind,
-        parent=parent,
-        from_fiscal_year=FIRST_FISCAL_YEAR,
-        sort_order=sort_order,
-    )
+# --- bodies -------------------------------------------------------------------------------
 
 
 @pytest.fixture
-def plenary(council):
-    return _body(council, "全体会", BodyKind.PLENARY, sort_order=1)
+def plenary(cast):
+    return cast.plenary
 
 
 @pytest.fixture
-def steering(council, plenary):
-    return _body(council, "運営会議", BodyKind.STEERING, parent=plenary, sort_order=2)
+def steering(cast):
+    return cast.steering
 
 
 @pytest.fixture
-def subcommittee(council, steering):
-    return _body(council, "相談支援部会", BodyKind.SUBCOMMITTEE, parent=steering, sort_order=3)
+def subcommittee(cast):
+    return cast.subcommittee
 
 
 @pytest.fixture
-def other_subcommittee(council, steering):
-    return _body(council, "就労部会", BodyKind.SUBCOMMITTEE, parent=steering, sort_order=4)
+def other_subcommittee(cast):
+    return cast.other_subcommittee
 
 
 @pytest.fixture
-def case_conference(council, subcommittee):
-    return _body(council, "個別支援会議", BodyKind.CASE_CONFERENCE, parent=subcommittee, sort_order=5)
+def case_conference(cast):
+    return cast.case_conference
 
 
 @pytest.fixture
-def liaison(council):
-    return _body(council, "連絡会議", BodyKind.LIAISON, sort_order=6)
+def liaison(cast):
+    return cast.liaison
 
 
 @pytest.fixture
-def other_council_plenary(other_council):
-    return _body(other_council, "全体会", BodyKind.PLENARY)
+def other_council_plenary(cast):
+    return cast.other_council_plenary
 
 
 @pytest.fixture
-def other_council_subcommittee(other_council, other_council_plenary):
-    return _body(other_council, "地域移行部会", BodyKind.SUBCOMMITTEE, parent=other_council_plenary)
+def other_council_subcommittee(cast):
+    return cast.other_council_subcommittee
 
 
-# --- users ---------------------------------------------------------------------
-
-
-@pytest.fixture
-def secretariat(council):
-    user = UserFactory(username="secretariat", last_name="事務局", first_name="花子")
-    role_grant(user=user, council=council, kind=RoleKind.SECRETARIAT)
-    pledge_confirm(
-        user=user, council=council
-    )  # 守秘義務: confirmed, so case conferences open (tests/privacy)
-    return user
+# --- users --------------------------------------------------------------------------------
 
 
 @pytest.fixture
-def chair(council, subcommittee):
-    user = UserFactory(username="chair", last_name="部会長", first_name="一郎")
-    role_grant(user=user, council=council, kind=RoleKind.CHAIR, body=subcommittee)
-    pledge_confirm(user=user, council=council)
-    return user
+def secretariat(cast):
+    return cast.secretariat
 
 
 @pytest.fixture
-def other_chair(council, other_subcommittee):
-    user = UserFactory(username="other_chair", last_name="就労", first_name="次郎")
-    role_grant(user=user, council=council, kind=RoleKind.CHAIR, body=other_subcommittee)
-    return user
+def chair(cast):
+    return cast.chair
 
 
 @pytest.fixture
-def member(council, subcommittee):
-    user = UserFactory(username="member", last_name="委員", first_name="三郎")
-    role_grant(user=user, council=council, kind=RoleKind.MEMBER, body=subcommittee)
-    return user
+def other_chair(cast):
+    return cast.other_chair
 
 
 @pytest.fixture
-def reviewer(council):
-    user = UserFactory(username="reviewer", last_name="福祉課", first_name="桜")
-    role_grant(user=user, council=council, kind=RoleKind.REVIEWER)
-    return user
+def member(cast):
+    return cast.member
 
 
 @pytest.fixture
-def outsider(other_council, other_council_plenary, other_council_subcommittee):
-    user = UserFactory(username="outsider", last_name="隣市", first_name="四郎")
-    role_grant(user=user, council=other_council, kind=RoleKind.SECRETARIAT)
-    return user
+def reviewer(cast):
+    return cast.reviewer
 
 
 @pytest.fixture
-def pref_user(pref_council):
-    user = UserFactory(username="pref_user", last_name="県庁", first_name="五郎")
-    role_grant(user=user, council=pref_council, kind=RoleKind.SECRETARIAT)
-    return user
+def outsider(cast):
+    return cast.outsider
 
 
 @pytest.fixture
-def superuser(db):
-    return UserFactory(username="operator", is_staff=True, is_superuser=True)
-
-
-# --- issues --------------------------------------------------------------------
+def pref_user(cast):
+    return cast.pref_user
 
 
 @pytest.fixture
-def issue(subcommittee, secretariat):
+def superuser(cast):
+    return cast.superuser
+
+
+# --- issues -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def issue(cast):
     """An issue raised in the subcommittee (status 提起)."""
-    return RegionalIssueFactory(body=subcommittee, by=secretariat, title="グループホームが不足している")
+    return cast.issue
 
 
 @pytest.fixture
-def plenary_issue(plenary, secretariat):
+def plenary_issue(cast):
     """An issue held by the plenary, the top of the tree."""
-    return RegionalIssueFactory(body=plenary, by=secretariat, title="相談支援専門員が足りない")
+    return cast.plenary_issue
