@@ -176,3 +176,17 @@ def issue(cast):
 def plenary_issue(cast):
     """An issue held by the plenary, the top of the tree."""
     return cast.plenary_issue
+
+
+# --- markers of the slow groups ----------------------------------------------------------------
+
+
+def pytest_collection_modifyitems(items):
+    """``fuzz`` for everything under tests/fuzz, ``demo`` for tests on the admin's demo councils
+    (``demo_data``); ``e2e``, ``worker`` and the load_demo tests mark themselves."""
+    for item in items:
+        path = str(item.path)
+        if "/tests/fuzz/" in path:
+            item.add_marker(pytest.mark.fuzz)
+        if "demo_data" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.demo)

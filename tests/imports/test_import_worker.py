@@ -29,6 +29,7 @@ ROWS = 2500
 FULL_WIDTH = str.maketrans("0123456789/", "０１２３４５６７８９／")
 
 pytestmark = [
+    pytest.mark.worker,
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(
         not settings.REDIS_URL,

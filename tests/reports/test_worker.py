@@ -15,6 +15,7 @@ from reports.services import report_request
 from tests.reports.conftest import FY
 
 pytestmark = [
+    pytest.mark.worker,
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(
         not settings.REDIS_URL,
