@@ -1,17 +1,16 @@
-"""``manage.py load_demo``: the fictional demo councils, their records and the demo logins."""
+"""``manage.py load_demo``: the fictional demo councils, their records and the demo logins.
+
+One build (scale 1, pinned day) serves the whole module (``built_demo``); the builds at scale 2 and
+on today's date are in ``test_load_demo_scales.py``."""
 
 from __future__ import annotations
 
 import datetime as dt
-import io
-import re
 from collections import Counter
-from pathlib import Path
 
 import pytest
 from django.apps import apps
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from django.utils import timezone
 
 from council import demo
@@ -26,34 +25,13 @@ from council.models import (
     Role,
     RoleKind,
 )
-from council.wareki import current_fiscal_year
 from issues.models import ActionPlan, IssueOrigin, IssueStatus, MoveKind, RegionalIssue
 from meetings.models import Meeting, MeetingFormat, MeetingStatus
 from subcommittees.models import ActivityPolicy, Evaluation, NextYearDecision, ProgressReport
+from tests.cast import module_world
+from tests.council.load_demo_kit import CURRENT, TODAY, run
 
-pytestmark = pytest.mark.django_db
-
-# Pinned so that held / planned and the issue histories do not depend on the day the tests run.
-TODAY = dt.date(2026, 11, 22)
-CURRENT = current_fiscal_year(TODAY)  # 2026
-REFERENCE_DIR = Path("/work/shared/reference")
-# Names in the real records of the reference set (family names; the 事務局 ones carry no 様) and the
-# real places: none may appear in the demo.
-REAL_NAMES = [
-    "佐々木",
-    "高橋",
-    "滝澤",
-    "今井",
-    "山田",
-    "斎藤",
-    "近藤",
-    "布川",
-    "川崎",
-    "清水",
-    "稲川",
-    "長谷川",
-]
-REAL_PLACES = ["長岡", "中之島", "こしじ", "越路", "ふかさわ", "田宮", "新潟"]
+pytestmark = [pytest.mark.django_db, pytest.mark.demo]
 
 
 @pytest.fixture(autouse=True)
@@ -61,11 +39,19 @@ def fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-def run(*args, **options) -> str:
-    out = io.StringIO()
-    options.setdefault("today", TODAY)
-    call_command("load_demo", *args, stdout=out, **options)
-    return out.getvalue()
+@pytest.fixture(scope="module")
+def built_demo(django_db_setup, django_db_blocker):
+    """One ``load_demo`` (scale 1, pinned day) for the whole module, rolled back after it: the tests
+    here only read it, or write on top of it inside their own rolled-back savepoint. Returns the
+    command's output. (Builds of other scales or days: ``test_load_demo_scales.py``.)"""
+    with module_world(django_db_blocker):
+        yield run()
+
+
+@pytest.fixture
+def first_run(built_demo, db):
+    """The output of the first ``load_demo`` into an empty database."""
+    return built_demo
 
 
 def demo_council() -> Council:
@@ -85,8 +71,8 @@ def row_counts(*, events: bool = True) -> dict[str, int]:
 # --- structure ----------------------------------------------------------------------------------
 
 
-def test_builds_the_council_tree():
-    output = run()
+def test_builds_the_council_tree(first_run):
+    output = first_run
     council = demo_council()
     assert council.name == "みどり野市障害者自立支援協議会"
     assert council.level == CouncilLevel.MUNICIPAL
@@ -130,8 +116,7 @@ def test_builds_the_council_tree():
     assert "demo-pass-2026" in output and "/admin/" in output
 
 
-def test_members_have_terms_chairs_and_the_secretariat_mark():
-    run()
+def test_members_have_terms_chairs_and_the_secretariat_mark(first_run):
     council = demo_council()
     memberships = Membership.objects.filter(body__council=council).select_related("body", "person")
     assert memberships.filter(is_secretariat=True).exists()
@@ -155,8 +140,7 @@ def test_members_have_terms_chairs_and_the_secretariat_mark():
 # --- meetings ------------------------------------------------------------------------------------
 
 
-def test_two_fiscal_years_of_meetings():
-    run()
+def test_two_fiscal_years_of_meetings(first_run):
     meetings = Meeting.objects.filter(body__council=demo_council()).select_related("body")
     assert set(meetings.values_list("fiscal_year", flat=True)) == {CURRENT - 1, CURRENT}
     assert meetings.filter(format=MeetingFormat.WRITTEN, status=MeetingStatus.HELD).exists()
@@ -206,8 +190,7 @@ def _group(meetings):
 # --- regional issues -----------------------------------------------------------------------------
 
 
-def test_regional_issues_with_histories():
-    run()
+def test_regional_issues_with_histories(first_run):
     council = demo_council()
     issues = (
         RegionalIssue.objects.filter(council=council)
@@ -284,8 +267,7 @@ def test_regional_issues_with_histories():
         assert not any(n in issue.title or n in issue.background for n in family_names), issue.title
 
 
-def test_yearly_documents_of_last_year():
-    run()
+def test_yearly_documents_of_last_year(first_run):
     council = demo_council()
     reports = ProgressReport.objects.filter(body__council=council)
     evaluations = Evaluation.objects.filter(body__council=council).prefetch_related("comments")
@@ -301,8 +283,7 @@ def test_yearly_documents_of_last_year():
 # --- logins ----------------------------------------------------------------------------------------
 
 
-def test_one_login_per_role():
-    run()
+def test_one_login_per_role(first_run):
     User = get_user_model()
     expected = {
         "demo-secretariat": (demo.MAIN_SLUG, RoleKind.SECRETARIAT, None),
@@ -345,12 +326,11 @@ def test_one_login_per_role():
     assert not RegionalIssue.objects.filter(council=other).exclude(body__council=other).exists()
 
 
-# --- idempotence, reset, scale -------------------------------------------------------------------
+# --- idempotence, reset, bulk copies ---------------------------------------------------------------
 
 
-def test_running_twice_changes_nothing():
+def test_running_twice_changes_nothing(first_run):
     """Not a single row, not even an audit event (on PostgreSQL), is written the second time."""
-    run()
     before = row_counts()
     passwords = dict(get_user_model().objects.values_list("username", "password"))
     output = run()
@@ -359,8 +339,7 @@ def test_running_twice_changes_nothing():
     assert "変更なし" in output and "demo-pass-2026" in output
 
 
-def test_reset_rebuilds_the_same():
-    run()
+def test_reset_rebuilds_the_same(first_run):
     before = row_counts(events=False)
     output = run(reset=True)
     assert "削除しました" in output
@@ -368,29 +347,8 @@ def test_reset_rebuilds_the_same():
     assert row_counts(events=False) == before
 
 
-def test_scale_two_makes_two_councils_and_more_years():
-    run(scale=2)
-    councils = Council.objects.filter(slug__in=["demo", "demo-2"]).order_by("slug")
-    assert [c.slug for c in councils] == ["demo", "demo-2"]
-    assert councils[0].name != councils[1].name
-    assert {c.parent.slug for c in councils} == {demo.PREF_SLUG}
-    for council in councils:
-        years = set(Meeting.objects.filter(body__council=council).values_list("fiscal_year", flat=True))
-        assert years == {CURRENT - 2, CURRENT - 1, CURRENT}
-        assert RegionalIssue.objects.filter(council=council).count() >= 15
-    # Users belong to the first council only.
-    assert not Role.objects.filter(council__slug="demo-2").exists()
-
-
-def test_default_today_runs():
-    """Without a pinned day the command uses today (as scripts/start does)."""
-    run(today=None)
-    assert Meeting.objects.filter(body__council__slug=demo.MAIN_SLUG).exists()
-
-
-def test_bulk_writer_matches_the_services():
+def test_bulk_writer_matches_the_services(first_run):
     """The copies of --scale N are written in bulk; the rows must be what the services write."""
-    run()
     users, _ = demo.ensure_users()
     original = demo_council()
     builder = demo.MunicipalBuilder(
@@ -475,38 +433,3 @@ def _snapshot(council: Council) -> dict:
         )
     )
     return {"meetings": meetings, "memberships": memberships, "issues": issues}
-
-
-# --- fictional names only ------------------------------------------------------------------------
-
-
-def _reference_names() -> set[str]:
-    names = set(REAL_NAMES)
-    if REFERENCE_DIR.is_dir():
-        for path in REFERENCE_DIR.glob("*.md"):
-            text = path.read_text(encoding="utf-8")
-            names |= set(re.findall(r"([一-龥々ヶ]{1,4})様", text))
-    return names
-
-
-def test_no_real_names_in_the_demo():
-    run(scale=2)
-    names = _reference_names()
-    assert {"佐々木", "高橋", "滝澤"} <= names
-    people = list(Person.objects.values_list("name", flat=True))
-    assert len(people) > 80
-    for person in people:
-        assert not any(n in person for n in names), person
-    texts = (
-        list(Council.objects.values_list("name", flat=True))
-        + list(Council.objects.values_list("municipality", flat=True))
-        + list(Body.objects.values_list("name", flat=True))
-        + list(apps.get_model("council", "Organization").objects.values_list("name", flat=True))
-        + list(RegionalIssue.objects.values_list("title", flat=True))
-        + list(RegionalIssue.objects.values_list("background", flat=True))
-        + list(apps.get_model("meetings", "MeetingItem").objects.values_list("text", flat=True))
-        + list(get_user_model().objects.values_list("last_name", flat=True))
-    )
-    for text in texts:
-        assert not any(place in text for place in REAL_PLACES), text
-        assert not any(n in text for n in REAL_NAMES), text
