@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "issues",
     "reports",
     "privacy",
+    "demo",  # the top layer: imports every app, imported by none
 ]
 
 MIDDLEWARE = [

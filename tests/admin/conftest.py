@@ -6,8 +6,8 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db import connection
 
-from council import demo as demo_builder
 from council.models import Council
+from demo import builder as demo_builder
 from privacy.services import pledge_confirm
 
 

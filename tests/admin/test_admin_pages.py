@@ -11,9 +11,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from council import demo as demo_builder
 from council.models import Council, Role, RoleKind
 from council.services import role_grant
+from demo import builder as demo_builder
 
 OUR_APPS = {"council", "meetings", "subcommittees", "issues", "reports"}
 MODELS = sorted(

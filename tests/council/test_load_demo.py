@@ -13,7 +13,6 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from council import demo
 from council.models import (
     Body,
     BodyKind,
@@ -25,6 +24,7 @@ from council.models import (
     Role,
     RoleKind,
 )
+from demo import builder as demo_builder
 from issues.models import ActionPlan, IssueOrigin, IssueStatus, MoveKind, RegionalIssue
 from meetings.models import Meeting, MeetingFormat, MeetingStatus
 from subcommittees.models import ActivityPolicy, Evaluation, NextYearDecision, ProgressReport
@@ -55,7 +55,7 @@ def first_run(built_demo, db):
 
 
 def demo_council() -> Council:
-    return Council.objects.get(slug=demo.MAIN_SLUG)
+    return Council.objects.get(slug=demo_builder.MAIN_SLUG)
 
 
 def row_counts(*, events: bool = True) -> dict[str, int]:
@@ -76,7 +76,7 @@ def test_builds_the_council_tree(first_run):
     council = demo_council()
     assert council.name == "みどり野市障害者自立支援協議会"
     assert council.level == CouncilLevel.MUNICIPAL
-    assert council.parent.slug == demo.PREF_SLUG
+    assert council.parent.slug == demo_builder.PREF_SLUG
     assert council.parent.level == CouncilLevel.PREFECTURE
 
     bodies = list(council.bodies.prefetch_related("statuses", "names").select_related("parent"))
@@ -249,7 +249,7 @@ def test_regional_issues_with_histories(first_run):
         assert moves[-1].to_body_id == issue.body_id
     # One issue went to the prefecture; send-downs have a due date; one issue has an action plan.
     reported = issues.filter(reported_to__isnull=False)
-    assert [i.reported_to.slug for i in reported] == [demo.PREF_SLUG]
+    assert [i.reported_to.slug for i in reported] == [demo_builder.PREF_SLUG]
     send_downs = [m for i in issues for m in i.moves.all() if m.kind == MoveKind.SEND_DOWN]
     assert send_downs and all(m.due_on for m in send_downs)
     plan = ActionPlan.objects.get(issue__council=council)
@@ -286,22 +286,24 @@ def test_yearly_documents_of_last_year(first_run):
 def test_one_login_per_role(first_run):
     User = get_user_model()
     expected = {
-        "demo-secretariat": (demo.MAIN_SLUG, RoleKind.SECRETARIAT, None),
-        "demo-chair": (demo.MAIN_SLUG, RoleKind.CHAIR, "相談支援部会"),
-        "demo-chair2": (demo.MAIN_SLUG, RoleKind.CHAIR, "就労部会"),
-        "demo-reviewer": (demo.MAIN_SLUG, RoleKind.REVIEWER, None),
-        "demo-member": (demo.MAIN_SLUG, RoleKind.MEMBER, "相談支援部会"),
-        "demo-pref": (demo.PREF_SLUG, RoleKind.SECRETARIAT, None),
-        "other-secretariat": (demo.OTHER_SLUG, RoleKind.SECRETARIAT, None),
+        "demo-secretariat": (demo_builder.MAIN_SLUG, RoleKind.SECRETARIAT, None),
+        "demo-chair": (demo_builder.MAIN_SLUG, RoleKind.CHAIR, "相談支援部会"),
+        "demo-chair2": (demo_builder.MAIN_SLUG, RoleKind.CHAIR, "就労部会"),
+        "demo-reviewer": (demo_builder.MAIN_SLUG, RoleKind.REVIEWER, None),
+        "demo-member": (demo_builder.MAIN_SLUG, RoleKind.MEMBER, "相談支援部会"),
+        "demo-pref": (demo_builder.PREF_SLUG, RoleKind.SECRETARIAT, None),
+        "other-secretariat": (demo_builder.OTHER_SLUG, RoleKind.SECRETARIAT, None),
     }
     for username, (slug, kind, body) in expected.items():
         user = User.objects.get(username=username)
-        assert user.check_password(demo.PASSWORD)
+        assert user.check_password(demo_builder.PASSWORD)
         assert user.last_name and user.first_name
         roles = list(
             Role.objects.filter(user=user).select_related("council", "body").order_by("kind", "body__name")
         )
-        extra = [(demo.MAIN_SLUG, RoleKind.MEMBER, "個別支援会議")] if username == "demo-chair" else []
+        extra = (
+            [(demo_builder.MAIN_SLUG, RoleKind.MEMBER, "個別支援会議")] if username == "demo-chair" else []
+        )
         # The 相談支援部会 chair also takes part in its case conferences (and so may read them).
         assert [(r.council.slug, r.kind, r.body.name if r.body else None) for r in roles] == [
             (slug, kind, body),
@@ -315,13 +317,13 @@ def test_one_login_per_role(first_run):
     member = Person.objects.get(user__username="demo-member")
     assert member.memberships.filter(body__name="相談支援部会", role="member").exists()
 
-    other = Council.objects.get(slug=demo.OTHER_SLUG)
+    other = Council.objects.get(slug=demo_builder.OTHER_SLUG)
     assert other.name == "さくら台町自立支援協議会" and other.parent is None
     assert other.bodies.count() == 2 and other.issues.count() >= 2
     assert Meeting.objects.filter(body__council=other).exists()
     # Nothing of the other council points into the demo council, and the other way round.
     assert not Person.objects.filter(
-        council=other, user__council_roles__council__slug=demo.MAIN_SLUG
+        council=other, user__council_roles__council__slug=demo_builder.MAIN_SLUG
     ).exists()
     assert not RegionalIssue.objects.filter(council=other).exclude(body__council=other).exists()
 
@@ -349,13 +351,13 @@ def test_reset_rebuilds_the_same(first_run):
 
 def test_bulk_writer_matches_the_services(first_run):
     """The copies of --scale N are written in bulk; the rows must be what the services write."""
-    users, _ = demo.ensure_users()
+    users, _ = demo_builder.ensure_users()
     original = demo_council()
-    builder = demo.MunicipalBuilder(
+    builder = demo_builder.MunicipalBuilder(
         index=0,
         slug="demo-bulk-check",
         today=TODAY,
-        years=demo.years_for(1, CURRENT),
+        years=demo_builder.years_for(1, CURRENT),
         parent=original.parent,
         users={},
         use_services=False,

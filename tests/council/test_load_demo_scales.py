@@ -11,8 +11,8 @@ import pytest
 from django.apps import apps
 from django.contrib.auth import get_user_model
 
-from council import demo
 from council.models import Body, Council, Person, Role
+from demo import builder as demo_builder
 from issues.models import RegionalIssue
 from meetings.models import Meeting
 from tests.cast import module_world
@@ -48,7 +48,7 @@ def fast_passwords(settings):
 def test_default_today_runs():
     """Without a pinned day the command uses today (as scripts/start does)."""
     run(today=None)
-    assert Meeting.objects.filter(body__council__slug=demo.MAIN_SLUG).exists()
+    assert Meeting.objects.filter(body__council__slug=demo_builder.MAIN_SLUG).exists()
 
 
 # --- fictional names only ------------------------------------------------------------------------
@@ -82,7 +82,7 @@ class TestScaleTwo:
         councils = Council.objects.filter(slug__in=["demo", "demo-2"]).order_by("slug")
         assert [c.slug for c in councils] == ["demo", "demo-2"]
         assert councils[0].name != councils[1].name
-        assert {c.parent.slug for c in councils} == {demo.PREF_SLUG}
+        assert {c.parent.slug for c in councils} == {demo_builder.PREF_SLUG}
         for council in councils:
             years = set(Meeting.objects.filter(body__council=council).values_list("fiscal_year", flat=True))
             assert years == {CURRENT - 2, CURRENT - 1, CURRENT}

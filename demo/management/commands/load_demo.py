@@ -1,6 +1,6 @@
 """``python manage.py load_demo [--scale N] [--reset]``: the fictional demo councils and logins.
 
-The data is built by ``council.demo``; this command only parses options and prints.
+The data is built by ``demo.builder``; this command only parses options and prints.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import datetime as dt
 
 from django.core.management.base import BaseCommand, CommandError
 
-from council import demo
+from demo import builder
 
 
 class Command(BaseCommand):
@@ -40,15 +40,15 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, scale: int, reset: bool, today: dt.date | None, verbosity: int, **options):
-        if not 1 <= scale <= demo.MAX_SCALE:
-            raise CommandError(f"--scale は 1〜{demo.MAX_SCALE} で指定してください。")
+        if not 1 <= scale <= builder.MAX_SCALE:
+            raise CommandError(f"--scale は 1〜{builder.MAX_SCALE} で指定してください。")
         if reset:
-            removed = demo.reset()
+            removed = builder.reset()
             self.stdout.write(
                 f"デモデータを削除しました（協議会 {removed} 件） / removed {removed} demo councils"
             )
         log = self.stdout.write if verbosity >= 2 else (lambda _s: None)
-        stats = demo.load(scale=scale, today=today, log=log)
+        stats = builder.load(scale=scale, today=today, log=log)
         if stats.councils:
             self.stdout.write(
                 self.style.SUCCESS(
@@ -57,7 +57,7 @@ class Command(BaseCommand):
                 )
             )
             if verbosity >= 1:
-                counts = demo.summary()
+                counts = builder.summary()
                 self.stdout.write("  " + ", ".join(f"{k}={v}" for k, v in counts.items()))
         else:
             self.stdout.write(
@@ -69,4 +69,4 @@ class Command(BaseCommand):
                 f"  既存のためそのままにした協議会 / kept as they were: {', '.join(stats.skipped)}"
             )
         self.stdout.write("")
-        self.stdout.write(demo.logins_table())
+        self.stdout.write(builder.logins_table())
