@@ -397,3 +397,9 @@ def get_body_for_user(
         raise Http404
     check_body(user, body, write=write)
     return body
+
+
+def is_reviewer_of(user: AbstractBaseUser | AnonymousUser, council_id: int) -> bool:
+    """福祉課 (RoleKind.REVIEWER) of the council, or a superuser (``has_role_in``): returns or
+    approves evaluations, and may ask for any of the council's documents."""
+    return has_role_in(user, council_id, frozenset({RoleKind.REVIEWER}))

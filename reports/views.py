@@ -23,6 +23,7 @@ from council.access import (
     check_body,
     for_user,
     get_council_for_user,
+    is_reviewer_of,
     is_secretariat_of,
     readable_bodies,
 )
@@ -33,7 +34,6 @@ from meetings.forms import fiscal_year_choices
 from reports.models import BODY_DOCUMENTS, DocumentKind, JobStatus, ReportJob
 from reports.rendering import DocumentRequestError, check_request, render_html
 from reports.services import ReportRetryRefused, report_request, report_retry
-from subcommittees.selectors import is_reviewer_of
 
 PAGE_SIZE = 20
 PENDING = (JobStatus.QUEUED, JobStatus.RUNNING)

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Prefetch, QuerySet
 
-from council.access import council_roles, readable_bodies
-from council.models import Body, Council, Person, RoleKind
+from council.access import readable_bodies
+from council.models import Body, Council, Person
 from council.selectors import body_members
 from council.wareki import format_fiscal_year
 from reports.models import ReportJob
@@ -20,15 +20,6 @@ from subcommittees.models import (
     EvaluationStatus,
     ProgressReport,
 )
-
-
-def is_reviewer_of(user: AbstractBaseUser | AnonymousUser, council_id: int) -> bool:
-    """福祉課 (RoleKind.REVIEWER) of the council: the one who returns or approves evaluations."""
-    if not user.is_authenticated:
-        return False
-    return user.is_superuser or any(
-        role.kind == RoleKind.REVIEWER for role in council_roles(user, council_id)
-    )
 
 
 def member_people(*, body: Body, fiscal_year: int) -> list[Person]:

@@ -17,6 +17,7 @@ from council.access import (
     can_edit_body,
     get_body_for_user,
     get_council_for_user,
+    is_reviewer_of,
     is_secretariat_of,
     readable_bodies,
 )
@@ -301,9 +302,7 @@ def evaluation_reopen(request: HttpRequest, slug: str, body_pk: int, year: int) 
 
 def _review_council(request: HttpRequest, slug: str) -> Council:
     council = get_council_for_user(request.user, slug)
-    if not (
-        selectors.is_reviewer_of(request.user, council.pk) or is_secretariat_of(request.user, council.pk)
-    ):
+    if not (is_reviewer_of(request.user, council.pk) or is_secretariat_of(request.user, council.pk)):
         raise PermissionDenied("振り返り・評価シートの確認は、福祉課と事務局の方だけが開けます。")
     return council
 
@@ -314,7 +313,7 @@ def review_list(request: HttpRequest, slug: str) -> HttpResponse:
     council = _review_council(request, slug)
     awaiting = list(selectors.reviews_awaiting(user=request.user, council=council))
     context = council_context(
-        request, council, awaiting=awaiting, is_reviewer=selectors.is_reviewer_of(request.user, council.pk)
+        request, council, awaiting=awaiting, is_reviewer=is_reviewer_of(request.user, council.pk)
     )
     return render(request, "subcommittees/review_list.html", context)
 
@@ -338,7 +337,7 @@ def _render_review(
 ):
     body = evaluation.body
     evaluation = selectors.evaluation_for_page(body=body, fiscal_year=evaluation.fiscal_year)
-    is_reviewer = selectors.is_reviewer_of(request.user, council.pk)
+    is_reviewer = is_reviewer_of(request.user, council.pk)
     refused = decide_form is not None and bool(decide_form.errors)
     context = _evaluation_context(
         request,
@@ -367,7 +366,7 @@ def review_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def review_decide(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     council = get_council_for_user(request.user, slug)
     evaluation = _reviewed_evaluation(request, council, pk)
-    if not selectors.is_reviewer_of(request.user, council.pk):
+    if not is_reviewer_of(request.user, council.pk):
         raise PermissionDenied("差戻し・承認ができるのは福祉課（確認担当）の方だけです。")
     form = ReviewDecisionForm(request.POST)
     if form.is_valid():
