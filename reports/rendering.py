@@ -1,9 +1,10 @@
 """The yearly documents as HTML and PDF: pure functions, no database writes, no side effects.
 
-``render_html`` builds the document's context with its selector (a fixed number of queries) and
-renders a Django template; the same HTML is the browser preview. ``render_pdf`` feeds it to
-WeasyPrint with a URL fetcher that serves our own static files and nothing else: a document is
-made of user text, and user text must never make the server read a file or call the network.
+``render_html`` builds the document's context with the builder registered for its kind
+(``reports.documents``: a fixed number of queries) and renders a Django template; the same HTML
+is the browser preview. ``render_pdf`` feeds it to WeasyPrint with a URL fetcher that serves our
+own static files and nothing else: a document is made of user text, and user text must never
+make the server read a file or call the network.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from council.models import Body, Council
 from council.wareki import format_fiscal_year
-from reports import selectors
+from reports.documents import document_context
 from reports.models import BODY_DOCUMENTS, DocumentKind
 
 logger = logging.getLogger(__name__)
@@ -115,14 +116,7 @@ def build_context(kind: str, *, council: Council, fiscal_year: int, body: Body |
     kind = check_request(kind, body)
     if body is not None and body.council_id != council.pk:
         raise DocumentRequestError("指定の会議体はこの協議会のものではありません。")
-    if kind in BODY_DOCUMENTS:
-        context = selectors.body_document_context(body=body, fiscal_year=fiscal_year)
-    elif kind == DocumentKind.SCHEDULE:
-        context = selectors.schedule_context(council=council, fiscal_year=fiscal_year)
-    elif kind == DocumentKind.SUMMARY:
-        context = selectors.summary_context(council=council, fiscal_year=fiscal_year)
-    else:
-        context = selectors.book_context(council=council, fiscal_year=fiscal_year)
+    context = document_context(kind, council=council, fiscal_year=fiscal_year, body=body)
     context.update(
         kind=kind,
         fiscal_year_label=format_fiscal_year(fiscal_year),

@@ -25,8 +25,8 @@ from council.models import Body, Council
 from council.pages import council_context
 from council.wareki import is_page_fiscal_year
 from reports.models import DocumentKind
-from reports.selectors import body_document_context
 from subcommittees import selectors, services
+from subcommittees.documents import body_document_context
 from subcommittees.forms import (
     ActivityPolicyForm,
     CommentFormSet,

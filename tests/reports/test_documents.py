@@ -9,7 +9,7 @@ import pytest
 from pypdf import PdfReader
 
 from reports.rendering import render_html, render_pdf
-from reports.selectors import body_document_context
+from subcommittees.documents import body_document_context
 from tests.reports.conftest import FY, add_meetings, pdf_pages, pdf_text, squash
 
 pytestmark = pytest.mark.django_db

@@ -1,0 +1,242 @@
+"""Context builders of the yearly documents, registered with ``reports`` (``register_documents``).
+
+A body's three documents (検討状況報告書, 振り返り・評価シート, 活動方針) and the council-wide documents
+made of them (the 活動の概要 and the 年次報告書 book) read this app's rows, so their builders live
+here; ``reports`` renders and stores them without importing this app. One selector per document,
+a fixed number of queries: every builder fetches the rows of *all* the bodies it covers at once
+(``_body_sets``), so the book of a council with thirty bodies costs the same number of queries as
+one body's report. Facts the meetings hold (the meeting table, 開催回数, 開催月, the 更新 date) are
+derived here, never stored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, Q
+from django.utils import timezone
+
+from council.models import Body, BodyKind, Council, Membership
+from council.tree import exists_in
+from council.wareki import fiscal_year_bounds
+from meetings.models import Meeting, MeetingItem, MeetingStatus
+from meetings.schedule import FISCAL_MONTHS, tree_order
+from reports.documents import register_document
+from reports.models import DocumentKind
+from reports.selectors import council_schedule, public_bodies
+from subcommittees.models import (
+    ActivityPolicy,
+    CouncilFunction,
+    Evaluation,
+    EvaluationComment,
+    ProgressReport,
+)
+
+# Bodies that file the three yearly documents when nothing else says they do.
+FILING_KINDS = (BodyKind.SUBCOMMITTEE,)
+
+
+@dataclass(frozen=True)
+class MemberLine:
+    organization: str
+    name: str
+    is_secretariat: bool
+
+
+@dataclass(frozen=True)
+class FunctionMark:
+    label: str
+    ticked: bool
+
+
+@dataclass
+class BodySet:
+    """What one body's three documents read, for one 年度."""
+
+    body: Body
+    fiscal_year: int
+    name: str
+    members: list[MemberLine] = field(default_factory=list)
+    meetings: list[Meeting] = field(default_factory=list)  # held, in order, with ``items`` prefetched
+    report: ProgressReport | None = None
+    evaluation: Evaluation | None = None
+    policy: ActivityPolicy | None = None  # the policy of the *next* 年度 (次年度 活動方針)
+    policy_history: list[ActivityPolicy] = field(default_factory=list)  # earlier policies, oldest first
+
+    @property
+    def held_count(self) -> int:
+        return len(self.meetings)
+
+    @property
+    def held_months(self) -> str:
+        """開催月 in the order of the 年度: "7, 8, 9, 11, 12, 2月" (empty when nothing was held)."""
+        months = {m.date.month for m in self.meetings}
+        ordered = [str(month) for month in FISCAL_MONTHS if month in months]
+        return f"{', '.join(ordered)}月" if ordered else ""
+
+    @property
+    def updated_on(self) -> dt.date | None:
+        """「更新」: the last change of the report or of one of its meetings, on the Japanese day."""
+        stamps = [m.updated_at for m in self.meetings]
+        if self.report is not None:
+            stamps.append(self.report.updated_at)
+        if not stamps:
+            return None
+        return timezone.localtime(max(stamps)).date()
+
+    @property
+    def functions(self) -> list[FunctionMark]:
+        evaluation = self.evaluation
+        return [
+            FunctionMark(f.label, bool(evaluation and getattr(evaluation, f"function_{f.value}")))
+            for f in CouncilFunction
+        ]
+
+    @property
+    def has_documents(self) -> bool:
+        return any((self.report, self.evaluation, self.policy))
+
+
+def _body_sets(bodies: list[Body], fiscal_year: int) -> dict[int, BodySet]:
+    """Seven queries whatever the number of bodies (``bodies`` come with ``names`` prefetched)."""
+    ids = [b.pk for b in bodies]
+    start, end = fiscal_year_bounds(fiscal_year)
+    sets = {b.pk: BodySet(body=b, fiscal_year=fiscal_year, name=b.name_in(fiscal_year)) for b in bodies}
+
+    # Same rule as council.selectors.body_members (terms overlapping the 年度, 事務局 last), for many bodies.
+    memberships = (
+        Membership.objects.filter(body__in=ids, term_start__lte=end)
+        .filter(Q(term_end__isnull=True) | Q(term_end__gte=start))
+        .select_related("person__organization")
+        .order_by("body", "is_secretariat", "role", "person__name_kana", "id")
+    )
+    for m in memberships:
+        organization = m.person.organization.name if m.person.organization_id else ""
+        sets[m.body_id].members.append(MemberLine(organization, m.person.name, m.is_secretariat))
+
+    meetings = (
+        Meeting.objects.filter(body__in=ids, fiscal_year=fiscal_year, status=MeetingStatus.HELD)
+        .prefetch_related(Prefetch("items", queryset=MeetingItem.objects.order_by("position", "id")))
+        .order_by("body", "date", "sequence")
+    )
+    for meeting in meetings:
+        sets[meeting.body_id].meetings.append(meeting)
+
+    for report in ProgressReport.objects.filter(body__in=ids, fiscal_year=fiscal_year):
+        sets[report.body_id].report = report
+    evaluations = Evaluation.objects.filter(body__in=ids, fiscal_year=fiscal_year).prefetch_related(
+        Prefetch("comments", queryset=EvaluationComment.objects.order_by("position", "id"))
+    )
+    for evaluation in evaluations:
+        sets[evaluation.body_id].evaluation = evaluation
+    for policy in ActivityPolicy.objects.filter(body__in=ids, fiscal_year__lte=fiscal_year + 1).order_by(
+        "fiscal_year"
+    ):
+        if policy.fiscal_year == fiscal_year + 1:
+            sets[policy.body_id].policy = policy
+        else:
+            sets[policy.body_id].policy_history.append(policy)
+    return sets
+
+
+def _body_with_council(body: Body) -> Body:
+    return Body.objects.select_related("council").prefetch_related("names", "statuses").get(pk=body.pk)
+
+
+def body_document_context(*, body: Body, fiscal_year: int) -> dict:
+    """Context of any of a body's three documents: ten queries."""
+    body = _body_with_council(body)
+    body_set = _body_sets([body], fiscal_year)[body.pk]
+    return {"council": body.council, "fiscal_year": fiscal_year, "set": body_set}
+
+
+@dataclass
+class SummaryEntry:
+    name: str
+    depth: int
+    status_label: str
+    held_count: int
+    lines: list[str]
+
+
+SUMMARY_LINE_CHARS = 160
+SUMMARY_LINES = 3
+
+
+def _shorten(text: str, limit: int = SUMMARY_LINE_CHARS) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _summary_lines(body_set: BodySet) -> list[str]:
+    """What the body did, in a few lines: the evaluation's narrative, else the report, else the meetings."""
+    for text in (
+        body_set.evaluation.narrative if body_set.evaluation else "",
+        body_set.report.actions if body_set.report else "",
+    ):
+        if text.strip():
+            return [_shorten(text)]
+    items = [item.text for meeting in body_set.meetings for item in meeting.items.all() if item.text.strip()]
+    if items:
+        return [_shorten(text, 80) for text in items[:SUMMARY_LINES]]
+    description = body_set.body.description.strip()
+    return [_shorten(description)] if description else []
+
+
+def _year_bodies(council: Council, fiscal_year: int) -> list[Body]:
+    return [b for b in public_bodies(council) if exists_in(b, fiscal_year)]
+
+
+def summary_context(*, council: Council, fiscal_year: int) -> dict:
+    """公開用の活動概要: every body of the year (case conferences left out), ten queries."""
+    bodies = _year_bodies(council, fiscal_year)
+    return _summary(council, fiscal_year, bodies, _body_sets(bodies, fiscal_year))
+
+
+def _summary(council: Council, fiscal_year: int, bodies: list[Body], sets: dict[int, BodySet]) -> dict:
+    entries: dict[str, list[SummaryEntry]] = defaultdict(list)
+    formal = [b for b in bodies if b.kind != BodyKind.LIAISON]
+    liaison = [b for b in bodies if b.kind == BodyKind.LIAISON]
+    for group, ordered in (("formal", tree_order(formal)), ("liaison", tree_order(liaison))):
+        for body, depth in ordered:
+            body_set = sets[body.pk]
+            status = body.status_in(fiscal_year)
+            entries[group].append(
+                SummaryEntry(
+                    name=body_set.name,
+                    depth=min(depth, 3),
+                    status_label={"paused": "休止", "ended": "終了"}.get(status or "", ""),
+                    held_count=body_set.held_count,
+                    lines=_summary_lines(body_set),
+                )
+            )
+    return {
+        "council": council,
+        "fiscal_year": fiscal_year,
+        "entries": entries["formal"],
+        "liaison": entries["liaison"],
+    }
+
+
+def book_context(*, council: Council, fiscal_year: int) -> dict:
+    """年次報告書: cover, contents, schedule, each filing body's three documents, the summary."""
+    bodies = _year_bodies(council, fiscal_year)
+    sets = _body_sets(bodies, fiscal_year)
+    context = _summary(council, fiscal_year, bodies, sets)
+    ordered = [body for body, _depth in tree_order([b for b in bodies if b.kind != BodyKind.LIAISON])]
+    filing = [sets[b.pk] for b in ordered if b.kind in FILING_KINDS or sets[b.pk].has_documents]
+    context["sets"] = filing
+    # The grid takes every body of the council (an ended body with a meeting still shows), so it
+    # reads its own two queries rather than reuse the year's bodies.
+    context["schedule"] = council_schedule(council=council, fiscal_year=fiscal_year)
+    return context
+
+
+def register_documents() -> None:
+    """Called by ``SubcommitteesConfig.ready()``: the kinds whose data this app holds."""
+    for kind in (DocumentKind.PROGRESS_REPORT, DocumentKind.EVALUATION, DocumentKind.POLICY):
+        register_document(kind, body_document_context)
+    register_document(DocumentKind.SUMMARY, summary_context)
+    register_document(DocumentKind.BOOK, book_context)
