@@ -25,8 +25,12 @@ from council.models import (
 from council.services import body_create, membership_add
 from issues.models import IssueOrigin, RegionalIssue
 from issues.services import issue_raise
-from meetings.models import Meeting
+from meetings.models import Handout, Meeting
 from meetings.services import meeting_create
+from privacy.models import Pledge
+from privacy.services import pledge_publish
+from reports.models import DocumentKind, ReportJob
+from subcommittees.models import Evaluation
 
 FIRST_FISCAL_YEAR = 2019  # 令和元年度: the year the standing cast's bodies start
 
@@ -142,3 +146,56 @@ class RegionalIssueFactory(factory.django.DjangoModelFactory):
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
         return issue_raise(**kwargs)
+
+
+class HandoutFactory(factory.django.DjangoModelFactory):
+    """A handout row pointing at a stored name; no file is written (tests that read the file upload
+    it through the page or ``meetings.services.handout_add``)."""
+
+    class Meta:
+        model = Handout
+
+    meeting = factory.SubFactory(MeetingFactory)
+    title = "資料1"
+    file = "handouts/2021/shiryo1.pdf"
+    uploaded_by = None
+
+
+class EvaluationFactory(factory.django.DjangoModelFactory):
+    """A 振り返り・評価シート in draft (status moves go through ``subcommittees.services``)."""
+
+    class Meta:
+        model = Evaluation
+
+    body = factory.SubFactory(BodyFactory)
+    fiscal_year = 2021
+
+
+class ReportJobFactory(factory.django.DjangoModelFactory):
+    """A queued PDF job for the body's council."""
+
+    class Meta:
+        model = ReportJob
+
+    body = factory.SubFactory(BodyFactory)
+    council = factory.LazyAttribute(lambda o: o.body.council)
+    fiscal_year = 2021
+    kind = DocumentKind.PROGRESS_REPORT
+    requested_by = None
+
+
+class PledgeFactory(factory.django.DjangoModelFactory):
+    """A new version of a council's 守秘義務 text, made by ``privacy.services.pledge_publish``
+    (the version counts up from the council's last one)."""
+
+    class Meta:
+        model = Pledge
+
+    council = factory.SubFactory(CouncilFactory)
+    title = "守秘義務に関する確認"
+    text = factory.Sequence(lambda n: f"会議で知り得た秘密を漏らしません（第{n}版の本文）。")
+    created_by = None
+
+    @classmethod
+    def _create(cls, model_class, *args, council, title, text, created_by):
+        return pledge_publish(council=council, title=title, text=text, by=created_by)

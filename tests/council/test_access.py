@@ -26,12 +26,11 @@ from council.services import role_grant
 from issues.models import ActionPlan, ActionPlanRow, MoveKind, Theme
 from issues.services import issue_move
 from meetings.feeds import calendar_feed_create
-from meetings.models import CalendarFeedScope, GuestAttendance, Handout
+from meetings.models import CalendarFeedScope, GuestAttendance
 from meetings.services import meeting_set_attendance
-from reports.models import DocumentKind, ReportJob
+from reports.models import DocumentKind
 from subcommittees.models import (
     ActivityPolicy,
-    Evaluation,
     EvaluationComment,
     EvaluationReview,
     EvaluationStatus,
@@ -39,11 +38,14 @@ from subcommittees.models import (
 )
 from tests.cast import Cast, module_world
 from tests.factories import (
+    EvaluationFactory,
+    HandoutFactory,
     MeetingFactory,
     MembershipFactory,
     OrganizationFactory,
     PersonFactory,
     RegionalIssueFactory,
+    ReportJobFactory,
     UserFactory,
 )
 
@@ -69,11 +71,11 @@ def _seed_council(*, body, user) -> None:
     meeting_set_attendance(
         meeting=meeting, people=[person], guests=[GuestAttendance(organization_name="区役所", people=2)]
     )
-    Handout.objects.create(meeting=meeting, title="資料1", file="handouts/2021/shiryo1.pdf", uploaded_by=user)
+    HandoutFactory(meeting=meeting, title="資料1", file="handouts/2021/shiryo1.pdf", uploaded_by=user)
 
     ActivityPolicy.objects.create(body=body, fiscal_year=2021, policy="地域移行を進める。")
     ProgressReport.objects.create(body=body, fiscal_year=2021, policy="相談支援体制の整理")
-    evaluation = Evaluation.objects.create(body=body, fiscal_year=2021, narrative="年4回開催した。")
+    evaluation = EvaluationFactory(body=body, fiscal_year=2021, narrative="年4回開催した。")
     EvaluationComment.objects.create(evaluation=evaluation, person=person, text="有意義だった。")
     EvaluationReview.objects.create(
         evaluation=evaluation, to_status=EvaluationStatus.SUBMITTED, by=user, by_name=user.get_username()
@@ -84,7 +86,7 @@ def _seed_council(*, body, user) -> None:
     plan = ActionPlan.objects.create(issue=issue, target_state="必要な人がグループホームを選べる。")
     ActionPlanRow.objects.create(plan=plan, problem="空き情報がない", action="事務局が一覧を作る")
 
-    ReportJob.objects.create(
+    ReportJobFactory(
         council=council, body=body, fiscal_year=2021, kind=DocumentKind.PROGRESS_REPORT, requested_by=user
     )
     calendar_feed_create(user=user, council=council, scope=CalendarFeedScope.BODY, body=body)

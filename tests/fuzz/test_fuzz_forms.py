@@ -25,9 +25,8 @@ from hypothesis import HealthCheck, Phase, event, given, settings
 from hypothesis import strategies as st
 
 from council.models import Organization, Person
-from subcommittees.models import Evaluation
 from subcommittees.services import evaluation_submit
-from tests.factories import MeetingFactory, MembershipFactory, PersonFactory
+from tests.factories import EvaluationFactory, MeetingFactory, MembershipFactory, PersonFactory
 from tests.fuzz.fuzzkit import (
     assert_escaped,
     assert_no_server_error,
@@ -83,9 +82,9 @@ class World:
         person = PersonFactory(council=self.council, name="山川 一子")
         MembershipFactory(body=self.subcommittee, person=person, term_start=dt.date(2019, 4, 1))
         self.meeting = MeetingFactory(body=self.subcommittee)
-        self.evaluation = Evaluation.objects.create(body=self.subcommittee, fiscal_year=YEAR)
+        self.evaluation = EvaluationFactory(body=self.subcommittee, fiscal_year=YEAR)
         # The other subcommittee's sheet waits for the reviewer.
-        self.submitted = Evaluation.objects.create(body=self.other_subcommittee, fiscal_year=YEAR)
+        self.submitted = EvaluationFactory(body=self.other_subcommittee, fiscal_year=YEAR)
         evaluation_submit(evaluation=self.submitted, by=self.secretariat)
         self.organization = Organization.objects.create(council=self.council, name="相談支援センター")
         self.person = Person.objects.filter(council=self.council).first()

@@ -11,6 +11,7 @@ from reports import tasks
 from reports.models import JobStatus, ReportJob
 from reports.rendering import DocumentRequestError
 from reports.services import ReportRetryRefused, report_request, report_retry
+from tests.factories import ReportJobFactory
 from tests.reports.conftest import FY
 
 pytestmark = pytest.mark.django_db
@@ -86,7 +87,7 @@ def test_bad_requests_are_refused(secretariat, council, subcommittee, other_coun
 
 
 def queued(council, body):
-    return ReportJob.objects.create(council=council, body=body, kind="progress-report", fiscal_year=FY)
+    return ReportJobFactory(council=council, body=body, kind="progress-report", fiscal_year=FY)
 
 
 def test_a_job_claimed_twice_runs_once(council, year_data, pdf_calls):

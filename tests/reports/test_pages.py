@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from reports.models import JobStatus, ReportJob
 from reports.tasks import FAILED_MESSAGE
-from tests.factories import BodyFactory
+from tests.factories import BodyFactory, ReportJobFactory
 
 FY = 2020
 
@@ -72,7 +72,7 @@ def test_body_document_needs_a_body(client, council, secretariat):
 
 
 def test_failed_job_shows_error_and_retries(client, council, subcommittee, chair):
-    job = ReportJob.objects.create(
+    job = ReportJobFactory(
         council=council,
         body=subcommittee,
         kind="evaluation",
@@ -93,7 +93,7 @@ def test_failed_job_shows_error_and_retries(client, council, subcommittee, chair
 def test_outsiders_and_anonymous(
     client, council, subcommittee, chair, outsider, other_council_subcommittee, other_council
 ):
-    foreign = ReportJob.objects.create(
+    foreign = ReportJobFactory(
         council=other_council, body=other_council_subcommittee, kind="evaluation", fiscal_year=FY
     )
     client.force_login(chair)
@@ -110,7 +110,7 @@ def test_job_list_is_paginated_with_constant_queries(
     client, council, subcommittee, secretariat, django_assert_max_num_queries
 ):
     for _ in range(25):
-        ReportJob.objects.create(
+        ReportJobFactory(
             council=council, body=subcommittee, kind="evaluation", fiscal_year=FY, requested_by=secretariat
         )
     client.force_login(secretariat)
@@ -121,7 +121,7 @@ def test_job_list_is_paginated_with_constant_queries(
 
 
 def test_member_does_not_see_case_conference_jobs(client, council, case_conference, other_chair):
-    job = ReportJob.objects.create(council=council, body=case_conference, kind="evaluation", fiscal_year=FY)
+    job = ReportJobFactory(council=council, body=case_conference, kind="evaluation", fiscal_year=FY)
     client.force_login(other_chair)
     assert client.get(reverse("report_job", args=[council.slug, job.pk])).status_code == 404
 
