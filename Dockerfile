@@ -16,9 +16,10 @@ RUN apt-get update \
 
 WORKDIR /app
 
-# Dependencies first (cached while only the code changes); the project itself installs no packages.
-COPY pyproject.toml ./
-RUN pip install .
+# Dependencies first (cached while only the code changes): the exact runtime versions of
+# requirements.lock (scripts/lock writes it from pyproject.toml); the project itself installs no packages.
+COPY requirements.lock ./
+RUN pip install -r requirements.lock
 
 COPY . .
 RUN useradd --system --uid 1000 --home-dir /app app \

@@ -130,25 +130,60 @@ ensure_venv() {
     fi
 }
 
-_deps_hash() { sha256sum "$ROOT/pyproject.toml" | cut -d' ' -f1; }
+LOCK_FILE="$ROOT/requirements-dev.lock"
 
-# ensure_deps: pip install -e '.[dev]' only when pyproject.toml changed since the last install.
+_deps_hash() { cat "$ROOT/pyproject.toml" "$LOCK_FILE" | sha256sum | cut -d' ' -f1; }
+
+# _lock_matches_pyproject: every requirement of pyproject.toml (dev extras included) is met by what
+# is installed, i.e. nobody changed pyproject.toml without running scripts/lock.
+_lock_matches_pyproject() {
+    "$PY" - "$ROOT/pyproject.toml" <<'EOF'
+import sys, tomllib
+from importlib.metadata import PackageNotFoundError, version
+from packaging.requirements import Requirement
+
+project = tomllib.load(open(sys.argv[1], "rb"))["project"]
+wanted = project["dependencies"] + project.get("optional-dependencies", {}).get("dev", [])
+bad = []
+for line in wanted:
+    req = Requirement(line)
+    if req.marker and not req.marker.evaluate({"extra": "dev"}):
+        continue
+    try:
+        have = version(req.name)
+    except PackageNotFoundError:
+        have = None
+    if have is None or not req.specifier.contains(have, prereleases=True):
+        bad.append(f"{line} (installed: {have or 'none'})")
+for item in bad:
+    print(f"    {item}", file=sys.stderr)
+sys.exit(1 if bad else 0)
+EOF
+}
+
+# ensure_deps: pip install -r requirements-dev.lock (exact versions of everything, dev tools
+# included) only when it or pyproject.toml changed since the last install.
 ensure_deps() {
     local want have=""
+    [ -f "$LOCK_FILE" ] || die "requirements-dev.lock がありません（scripts/lock で作成します）" \
+        "requirements-dev.lock is missing (scripts/lock creates it)"
     want="$(_deps_hash)"
     [ -f "$DEPS_STAMP" ] && have="$(cat "$DEPS_STAMP")"
     if [ "$want" = "$have" ]; then
         ok "Python 依存パッケージは最新です" "Python dependencies up to date"
         return 0
     fi
-    step "Python 依存パッケージをインストールしています（pyproject.toml が変更されました）" \
-        "installing Python dependencies (pyproject.toml changed)"
+    step "Python 依存パッケージをインストールしています（requirements-dev.lock が変更されました）" \
+        "installing Python dependencies (requirements-dev.lock changed)"
     local log="$ROOT/var/pip.log"
     mkdir -p "$ROOT/var"
-    if ! (cd "$ROOT" && "$PY" -m pip install -e '.[dev]') >"$log" 2>&1; then
+    if ! "$PY" -m pip install -r "$LOCK_FILE" >"$log" 2>&1; then
         tail -n 30 "$log" >&2
         die "pip install に失敗しました（ログ: $log）" "pip install failed (log: $log)"
     fi
+    _lock_matches_pyproject || die \
+        "requirements-dev.lock が pyproject.toml を満たしていません。scripts/lock を実行してください" \
+        "requirements-dev.lock does not satisfy pyproject.toml: run scripts/lock"
     echo "$want" >"$DEPS_STAMP"
     ok "インストールしました" "installed"
 }
