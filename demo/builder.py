@@ -14,8 +14,9 @@ Design:
 * The structure, memberships, meetings and issue moves go through the services
   (``council.services``, ``meetings.services``, ``issues.services``) for the first council. The
   copies made by ``--scale N`` write memberships and meetings with ``bulk_create`` (the same rows,
-  computed the same way) so that ``--scale 10`` stays fast; their issues still go through the
-  services, so every history is checked by the workflow rules.
+  computed the same way) so that ``--scale 10`` stays fast; their issue moves are checked and
+  applied by the functions ``issue_move`` uses (``issues.workflow.plan_move`` and ``apply_move``)
+  and written in bulk.
 """
 
 from __future__ import annotations
@@ -108,7 +109,7 @@ from issues.models import (
     Theme,
 )
 from issues.services import issue_move, issue_raise
-from issues.workflow import plan_move
+from issues.workflow import apply_move, plan_move
 from meetings.models import Attendance, GuestAttendance, Meeting, MeetingFormat, MeetingItem, MeetingStatus
 from meetings.services import meeting_create, meeting_record_held, meeting_set_attendance, meeting_set_items
 from subcommittees.models import (
@@ -774,9 +775,10 @@ class MunicipalBuilder:
             at=moment,
         )
 
-    # The copies made by --scale N record their issues in memory, checked move by move by the same
-    # rules (issues.workflow.plan_move), and write them at the end: what issue_raise / issue_move
-    # would have written, without ~10 queries per move.
+    # The copies made by --scale N record their issues in memory and write them at the end (without
+    # issue_move's ~10 queries per move): each move is checked by the same rules
+    # (issues.workflow.plan_move) and applied by the same function as issue_move
+    # (issues.workflow.apply_move), backdated to its meeting like the service's ``at=``.
 
     def raise_issue_in_memory(self, *, body_key, title, background, origin, themes, moment, meeting, reason):
         body = self.bodies[body_key]
@@ -823,34 +825,20 @@ class MunicipalBuilder:
             merge_into=merge_into,
             today=timezone.localtime(moment).date(),
         )
-        issue.status = planned.to_status
-        issue.body = planned.to_body
-        issue.version += 1
-        if kind == MoveKind.MERGE:
-            issue.merged_into = merge_into
-        if kind == MoveKind.REPORT:
-            issue.reported_to_id = self.council.parent_id
-            issue.reported_on = timezone.localtime(moment).date()
-        if kind in {MoveKind.RESOLVE, MoveKind.CLOSE, MoveKind.SOLVE_INDIVIDUALLY}:
-            issue.outcome_note = reason
-            issue.social_resource = _fmt(opts.get("social_resource", ""), ctx)
-        self.pending_moves.append(
-            IssueMove(
-                issue=issue,
-                kind=kind,
-                from_status=planned.from_status,
-                to_status=planned.to_status,
-                from_body=planned.from_body,
-                to_body=planned.to_body,
-                at_meeting=meeting,
-                related_issue=merge_into,
-                reason=reason,
-                due_on=due_on,
-                by=None,
-                by_name="システム",
-                at=moment,
-            )
+        # The same change of the issue and the same history row as issue_move, kept for flush_issues.
+        move, _changed = apply_move(
+            issue,
+            planned,
+            by=None,
+            by_name="システム",
+            at=moment,
+            at_meeting=meeting,
+            reason=reason,
+            due_on=due_on,
+            merge_into=merge_into,
+            social_resource=_fmt(opts.get("social_resource", ""), ctx),
         )
+        self.pending_moves.append(move)
 
     def flush_issues(self) -> None:
         if not self.pending_issues:

@@ -20,7 +20,7 @@ from issues.models import (
     RegionalIssue,
     Theme,
 )
-from issues.workflow import IssueMoveRefused, plan_move
+from issues.workflow import IssueMoveRefused, apply_move, plan_move
 from meetings.models import Meeting
 
 
@@ -140,38 +140,20 @@ def issue_move(
         today=timezone.localtime(now).date(),
     )
 
-    update_fields = ["status", "body", "version", "updated_at"]
-    locked.status = planned.to_status
-    locked.body = planned.to_body
-    locked.version += 1
-    if kind == MoveKind.MERGE:
-        locked.merged_into = merge_into
-        update_fields.append("merged_into")
-    if kind == MoveKind.REPORT:
-        locked.reported_to_id = locked.council.parent_id
-        locked.reported_on = timezone.localtime(now).date()
-        update_fields += ["reported_to", "reported_on"]
-    if kind in {MoveKind.RESOLVE, MoveKind.CLOSE, MoveKind.SOLVE_INDIVIDUALLY}:
-        locked.outcome_note = reason
-        locked.social_resource = social_resource
-        update_fields += ["outcome_note", "social_resource"]
-    locked.save(update_fields=update_fields)
-
-    move = IssueMove.objects.create(
-        issue=locked,
-        kind=kind,
-        from_status=planned.from_status,
-        to_status=planned.to_status,
-        from_body=planned.from_body,
-        to_body=planned.to_body,
-        at_meeting=at_meeting,
-        related_issue=merge_into,
-        reason=reason,
-        due_on=due_on,
+    move, changed = apply_move(
+        locked,
+        planned,
         by=by,
         by_name=_display_name(by),
         at=now,
+        at_meeting=at_meeting,
+        reason=reason,
+        due_on=due_on,
+        merge_into=merge_into,
+        social_resource=social_resource,
     )
+    locked.save(update_fields=[*changed, "updated_at"])
+    move.save(force_insert=True)
     # Keep the caller's object in step with the database.
     for field in ("status", "body", "version", "merged_into", "reported_to", "reported_on", "outcome_note"):
         setattr(issue, field, getattr(locked, field))

@@ -14,13 +14,19 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
 from council.models import Body, BodyKind, BodyStatusKind
 from council.tree import parent_chain
 from council.wareki import fiscal_year_of
-from issues.models import OPEN_STATUSES, IssueStatus, MoveKind, RegionalIssue
+from issues.models import OPEN_STATUSES, IssueMove, IssueStatus, MoveKind, RegionalIssue
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
+
+    from meetings.models import Meeting
 
 S = IssueStatus
 CLOSED_BY_OUTCOME = frozenset({S.RESOLVED, S.CLOSED, S.SOLVED_INDIVIDUALLY})
@@ -121,6 +127,58 @@ def plan_move(
         from_body=current,
         to_body=target,
     )
+
+
+OUTCOME_KINDS = frozenset({MoveKind.RESOLVE, MoveKind.CLOSE, MoveKind.SOLVE_INDIVIDUALLY})
+
+
+def apply_move(
+    issue: RegionalIssue,
+    planned: PlannedMove,
+    *,
+    by: AbstractBaseUser | None,
+    by_name: str,
+    at: dt.datetime,
+    at_meeting: Meeting | None = None,
+    reason: str = "",
+    due_on: dt.date | None = None,
+    merge_into: RegionalIssue | None = None,
+    social_resource: str = "",
+) -> tuple[IssueMove, list[str]]:
+    """Change ``issue`` in memory as ``planned`` says and build (unsaved) the history row that
+    records it; return the row and the issue fields that changed. No query: ``issues.services.
+    issue_move`` saves both, the demo builder writes many of them in bulk."""
+    fields = ["status", "body", "version"]
+    issue.status = planned.to_status
+    issue.body = planned.to_body
+    issue.version += 1
+    if planned.kind == MoveKind.MERGE:
+        issue.merged_into = merge_into
+        fields.append("merged_into")
+    if planned.kind == MoveKind.REPORT:
+        issue.reported_to_id = issue.council.parent_id
+        issue.reported_on = timezone.localtime(at).date()
+        fields += ["reported_to", "reported_on"]
+    if planned.kind in OUTCOME_KINDS:
+        issue.outcome_note = reason
+        issue.social_resource = social_resource
+        fields += ["outcome_note", "social_resource"]
+    move = IssueMove(
+        issue=issue,
+        kind=planned.kind,
+        from_status=planned.from_status,
+        to_status=planned.to_status,
+        from_body=planned.from_body,
+        to_body=planned.to_body,
+        at_meeting=at_meeting,
+        related_issue=merge_into,
+        reason=reason,
+        due_on=due_on,
+        by=by,
+        by_name=by_name,
+        at=at,
+    )
+    return move, fields
 
 
 def _target_body(issue: RegionalIssue, rule: Rule, label: str, to_body: Body | None) -> Body:
