@@ -16,6 +16,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
+from typing import cast
 
 import pghistory.models
 from django.apps import apps
@@ -41,9 +42,9 @@ def audit_available() -> bool:
 
 
 @cache
-def tracked_models() -> dict[str, tuple[type[Model], type[Model]]]:
+def tracked_models() -> dict[str, tuple[type[Model], type[pghistory.models.Event]]]:
     """label_lower of each tracked model of our apps → (model, its event model)."""
-    found: dict[str, tuple[type[Model], type[Model]]] = {}
+    found: dict[str, tuple[type[Model], type[pghistory.models.Event]]] = {}
     for event_model in apps.get_models():
         if not issubclass(event_model, pghistory.models.Event):
             continue
@@ -77,7 +78,7 @@ def _ids_in_council(model: type[Model], council_id: int) -> list[QuerySet]:
     first, _, rest = path.partition("__")
     if not rest:  # e.g. "council_id": the event rows carry the council themselves
         return [live, _as_text(event_model.objects.filter(**{path: council_id}), "pgh_obj_id")]
-    parent = model._meta.get_field(first).related_model
+    parent = cast("type[Model]", model._meta.get_field(first).related_model)  # a foreign key's model
     in_parent = Q()
     for ids in _ids_in_council(parent, council_id):
         in_parent |= Q(_parent_text__in=ids)
@@ -287,9 +288,9 @@ def audit_rows(events: list) -> list[AuditRow]:
                 for value in pair:
                     if value is not None:
                         wanted.setdefault(model_field.related_model._meta.label_lower, set()).add(str(value))
-        link = LINKS.get(model._meta.label_lower)
-        if link and values.get(link[1]) is not None:
-            wanted.setdefault(link[2], set()).add(str(values[link[1]]))
+        link_spec = LINKS.get(model._meta.label_lower)
+        if link_spec and values.get(link_spec[1]) is not None:
+            wanted.setdefault(link_spec[2], set()).add(str(values[link_spec[1]]))
 
     fk_labels: dict[tuple[str, str], str] = {}
     for label, ids in wanted.items():
@@ -336,7 +337,7 @@ def audit_rows(events: list) -> list[AuditRow]:
                         after=_display(model_field, value, fk_labels),
                     )
                 )
-        link = None
+        link: tuple[str, int] | None = None
         spec = LINKS.get(model._meta.label_lower)
         if spec and values.get(spec[1]) is not None and (spec[2], str(values[spec[1]])) in fk_labels:
             link = (spec[0], int(values[spec[1]]))

@@ -55,10 +55,10 @@ def council_tree(*, council: Council, user: AbstractBaseUser, fiscal_year: int) 
             body=body,
             depth=depth,
             name=body.name_in(fiscal_year),
-            status=body.status_in(fiscal_year),
-            held=body.held,
-            planned=body.planned,
-            open_issues=body.open_issues,
+            status=body.status_in(fiscal_year),  # type: ignore[arg-type]  # exists_in: never None
+            held=body.held,  # type: ignore[attr-defined]  # the annotations above
+            planned=body.planned,  # type: ignore[attr-defined]
+            open_issues=body.open_issues,  # type: ignore[attr-defined]
         )
         for body, depth in tree_order(bodies)
     ]

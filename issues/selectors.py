@@ -37,9 +37,9 @@ from issues.workflow import CLOSED_BY_OUTCOME
 from meetings.models import Meeting
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+    from django.contrib.auth.models import AbstractUser, AnonymousUser
 
-    User = AbstractBaseUser | AnonymousUser
+    User = AbstractUser | AnonymousUser
 
 # The open stages in the councils' order, for the funnel.
 FUNNEL_STAGES = [
@@ -194,7 +194,7 @@ def issue_funnel(*, user: User, council: Council) -> Funnel:
     years: dict[int, list[int]] = {}
     for status, at in last.values():
         year = fiscal_year_of(timezone.localtime(at).date())
-        years.setdefault(year, [0] * len(OUTCOMES))[OUTCOMES.index(status)] += 1
+        years.setdefault(year, [0] * len(OUTCOMES))[OUTCOMES.index(status)] += 1  # type: ignore[arg-type]  # str enum
     return Funnel(
         stages=[(s.value, s.label, counts.get(s, 0)) for s in FUNNEL_STAGES],
         closed_years=sorted(years.items(), reverse=True),

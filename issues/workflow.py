@@ -24,7 +24,7 @@ from council.wareki import fiscal_year_of
 from issues.models import OPEN_STATUSES, IssueMove, IssueStatus, MoveKind, RegionalIssue
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
+    from django.contrib.auth.models import User
 
     from meetings.models import Meeting
 
@@ -136,7 +136,7 @@ def apply_move(
     issue: RegionalIssue,
     planned: PlannedMove,
     *,
-    by: AbstractBaseUser | None,
+    by: User | None,
     by_name: str,
     at: dt.datetime,
     at_meeting: Meeting | None = None,

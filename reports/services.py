@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -31,7 +31,7 @@ def _dispatch(job_id: int) -> None:
 
 @transaction.atomic
 def report_request(
-    *, user: AbstractBaseUser | None, council: Council, kind: str, fiscal_year: int, body: Body | None = None
+    *, user: User | None, council: Council, kind: str, fiscal_year: int, body: Body | None = None
 ) -> ReportJob:
     """Ask for a document. Unchanged data is answered from the stored file without rendering.
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Model, Prefetch
@@ -73,13 +73,19 @@ class CommentInput:
     text: str
 
 
-def display_name(user: AbstractBaseUser) -> str:
+def display_name(user: User) -> str:
     """「姓 名」, the Japanese order; the login name when the account has no name."""
     name = f"{getattr(user, 'last_name', '')} {getattr(user, 'first_name', '')}".strip()
     return name or user.get_username()
 
 
-def _locked(model: type[Model], *, body: Body, fiscal_year: int, loaded_version: str):
+def _locked(
+    model: type[ProgressReport | ActivityPolicy | Evaluation],
+    *,
+    body: Body,
+    fiscal_year: int,
+    loaded_version: str,
+):
     """The document row, locked, or a new unsaved one; refuses a save on top of a newer change."""
     row = model.objects.select_for_update().filter(body=body, fiscal_year=fiscal_year).first()
     stale = (row is not None and loaded_version == NEW_VERSION) or (
@@ -254,7 +260,7 @@ def policy_prefill_from_evaluation(*, evaluation: Evaluation) -> ActivityPolicy 
 def _transition(
     evaluation: Evaluation,
     *,
-    by: AbstractBaseUser,
+    by: User,
     allowed_from: tuple[str, ...],
     to: str,
     comment: str,
@@ -280,7 +286,7 @@ def _transition(
 
 
 @transaction.atomic
-def evaluation_submit(*, evaluation: Evaluation, by: AbstractBaseUser, comment: str = "") -> EvaluationReview:
+def evaluation_submit(*, evaluation: Evaluation, by: User, comment: str = "") -> EvaluationReview:
     """The body sends its sheet to the reviewer (作成中・差戻し → 提出済)."""
     _locked_eval, review = _transition(
         evaluation,
@@ -294,7 +300,7 @@ def evaluation_submit(*, evaluation: Evaluation, by: AbstractBaseUser, comment: 
 
 
 @transaction.atomic
-def evaluation_return(*, evaluation: Evaluation, by: AbstractBaseUser, comment: str) -> EvaluationReview:
+def evaluation_return(*, evaluation: Evaluation, by: User, comment: str) -> EvaluationReview:
     """The reviewer sends the sheet back with what to change (提出済 → 差戻し)."""
     if not comment.strip():
         raise EvaluationTransitionRefused("差し戻すときは、直してほしい点をコメントに書いてください。")
@@ -311,7 +317,7 @@ def evaluation_return(*, evaluation: Evaluation, by: AbstractBaseUser, comment: 
 
 @transaction.atomic
 def evaluation_approve(
-    *, evaluation: Evaluation, by: AbstractBaseUser, comment: str = ""
+    *, evaluation: Evaluation, by: User, comment: str = ""
 ) -> tuple[EvaluationReview, ReportJob]:
     """The reviewer approves (提出済 → 承認済); the approved sheet is rendered as a PDF once.
 
@@ -336,7 +342,7 @@ def evaluation_approve(
 
 
 @transaction.atomic
-def evaluation_reopen(*, evaluation: Evaluation, by: AbstractBaseUser) -> EvaluationReview:
+def evaluation_reopen(*, evaluation: Evaluation, by: User) -> EvaluationReview:
     """Start a new version of an approved sheet (承認済 → 作成中); the approved PDF stays as it is.
 
     Refused while the approved PDF is still being made: the worker renders the sheet as it is
