@@ -1,4 +1,4 @@
-"""Benchmark of spreadsheet imports (council.spreadsheets.run_import): 10,000 meeting rows.
+"""Benchmark of spreadsheet imports (spreadsheets.tables.run_import): 10,000 meeting rows.
 
 Run from the project root (scratch databases only: each run adds a council with 10,000 meetings):
 
@@ -107,8 +107,8 @@ def child(fmt: str) -> None:
 
     from council.models import BodyKind, Council
     from council.services import body_create
-    from council.spreadsheets import count_data_rows, run_import
     from meetings.models import Meeting
+    from spreadsheets.tables import count_data_rows, run_import
 
     call_command("migrate", verbosity=0)
 

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "pgtrigger",
     "pghistory",
     "council",
+    "spreadsheets",
     "meetings",
     "subcommittees",
     "issues",

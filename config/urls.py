@@ -18,7 +18,7 @@ urlpatterns = [
     path("", include("meetings.urls")),
     path("", include("meetings.planning_urls")),
     path("", include("issues.urls")),
-    path("", include("council.import_urls")),
+    path("", include("spreadsheets.urls")),
     path("", include("subcommittees.urls")),
     path("", include("reports.urls")),
     path("", include("privacy.urls")),

@@ -16,7 +16,6 @@ from council.admin_base import (
     ScopedTabularInline,
     wareki,
 )
-from council.import_admin import SpreadsheetAdminMixin
 from council.models import (
     Body,
     BodyName,
@@ -238,8 +237,8 @@ class BodyStatusAdmin(HiddenFromIndexMixin, ScopedAdmin):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(SpreadsheetAdminMixin, ScopedAdmin):
-    spreadsheet_resource = "organizations"
+class OrganizationAdmin(ScopedAdmin):
+    # 取り込み・書き出し buttons: added by spreadsheets.admin (an app above this one).
     list_display = ["name", "kind", "consultation_layer", "people_count", "council"]
     list_filter = [("council", RelatedOnly), "kind", "consultation_layer"]
     search_fields = ["name"]
@@ -262,8 +261,8 @@ class PersonMembershipInline(MembershipInline):
 
 
 @admin.register(Person)
-class PersonAdmin(SpreadsheetAdminMixin, ScopedAdmin):
-    spreadsheet_resource = "members"  # one row per membership: the person and the body they sit in
+class PersonAdmin(ScopedAdmin):
+    # 取り込み・書き出し buttons: added by spreadsheets.admin (an app above this one).
     list_display = ["name", "name_kana", "organization", "position_title", "council"]
     list_filter = [("council", RelatedOnly), "organization__kind"]
     search_fields = ["name", "name_kana", "organization__name"]

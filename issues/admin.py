@@ -18,7 +18,7 @@ from council.admin_base import (
     scope_for_admin,
     wareki,
 )
-from council.import_admin import SpreadsheetAdminMixin
+from spreadsheets.admin_mixins import SpreadsheetAdminMixin
 from issues.models import (
     OPEN_STATUSES,
     ActionPlan,

@@ -13,9 +13,16 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 
 from council.models import BodyKind
-from council.resources import BodyWidget, ChoiceLabelWidget, CouncilResource, WarekiDateWidget, _field, _text
 from issues.models import IssueStatus, RegionalIssue
 from issues.services import issue_raise
+from spreadsheets.resources import (
+    BodyWidget,
+    ChoiceLabelWidget,
+    CouncilResource,
+    WarekiDateWidget,
+    _field,
+    _text,
+)
 
 
 class IssueResource(CouncilResource):

@@ -14,7 +14,7 @@ from council.admin_base import (
     ServiceAdminMixin,
     wareki,
 )
-from council.import_admin import SpreadsheetAdminMixin
+from spreadsheets.admin_mixins import SpreadsheetAdminMixin
 from council.wareki import current_fiscal_year, fiscal_year_of, format_fiscal_year
 from meetings.models import Attendance, CalendarFeed, GuestAttendance, Handout, Meeting, MeetingItem
 from meetings.services import (

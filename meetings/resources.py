@@ -17,7 +17,9 @@ from django.utils import timezone
 from import_export import widgets
 
 from council.models import Body
-from council.resources import (
+from council.wareki import fiscal_year_of, format_fiscal_year
+from meetings.models import Meeting, MeetingFormat, MeetingItem, MeetingStatus
+from spreadsheets.resources import (
     BodyWidget,
     ChoiceLabelWidget,
     CouncilResource,
@@ -28,8 +30,6 @@ from council.resources import (
     _field,
     _text,
 )
-from council.wareki import fiscal_year_of, format_fiscal_year
-from meetings.models import Meeting, MeetingFormat, MeetingItem, MeetingStatus
 
 # A bullet starts a line, or follows spaces inside a line pasted from a report (「・A　・B」).
 _BULLET_SPLIT = re.compile(r"(?:^|[ \u3000]+)[・●•◦]\s*")

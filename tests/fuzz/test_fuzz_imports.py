@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from council.models import Organization
-from council.spreadsheets import RESOURCE_LABELS, template_bytes
+from spreadsheets.tables import RESOURCE_LABELS, template_bytes
 from tests.fuzz.fuzzkit import (
     assert_escaped,
     assert_no_server_error,
@@ -193,7 +193,7 @@ def test_hostile_names_in_valid_rows(client, council, secretariat, baseline, nam
 
 def _template_rows(resource: str, council) -> list[list]:
     """The resource's columns and its example row, as the downloadable template has them."""
-    from council.spreadsheets import read_table
+    from spreadsheets.tables import read_table
 
     table = read_table(template_bytes(resource, council=council), "template.xlsx")
     return [table.headers, ["" if v is None else str(v) for v in table.rows[0]]]

@@ -1,4 +1,4 @@
-"""取り込み・書き出し in the admin (council.import_admin): the same resources, preview and errors as the
+"""取り込み・書き出し in the admin (spreadsheets.admin_mixins): the same resources, preview and errors as the
 secretariat's page, all or nothing, and never another council's records."""
 
 from __future__ import annotations
@@ -10,11 +10,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from council.import_admin import admin_councils
 from council.models import Organization, Person
-from council.spreadsheets import read_table
 from issues.models import RegionalIssue
 from meetings.models import Meeting
+from spreadsheets.admin_mixins import admin_councils
+from spreadsheets.tables import read_table
 from tests.factories import MeetingFactory
 from tests.imports.conftest import MEETINGS_CSV, MEMBERS_CSV, csv_bytes
 

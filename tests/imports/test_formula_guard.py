@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 
 from council.models import Organization
-from council.spreadsheets import export_bytes, read_table, run_import
+from spreadsheets.tables import export_bytes, read_table, run_import
 from tests.factories import OrganizationFactory
 
 pytestmark = pytest.mark.django_db

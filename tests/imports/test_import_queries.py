@@ -14,9 +14,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from council.spreadsheets import run_import
 from meetings.models import Meeting, MeetingItem
 from meetings.resources import MeetingResource
+from spreadsheets.tables import run_import
 from tests.imports.conftest import csv_bytes
 
 

@@ -21,9 +21,9 @@ from django.db import connection
 from django.urls import reverse
 
 from config.celery import app
-from council import spreadsheets
-from council.tasks import read_state
+from spreadsheets import tables as spreadsheets
 from meetings.models import Meeting, MeetingItem
+from spreadsheets.tasks import read_state
 
 ROWS = 2500
 FULL_WIDTH = str.maketrans("0123456789/", "０１２３４５６７８９／")

@@ -13,10 +13,10 @@ import pytest
 from django.urls import reverse
 
 from config.celery import app as celery_app
-from council import spreadsheets
-from council.import_views import _store_upload
-from council.tasks import import_spreadsheet, read_state, write_state
+from spreadsheets import tables as spreadsheets
 from meetings.models import Meeting
+from spreadsheets.tasks import import_spreadsheet, read_state, write_state
+from spreadsheets.views import _store_upload
 from tests.imports.conftest import MEETINGS_CSV, csv_bytes
 
 BROKEN = MEETINGS_CSV.replace("R6.7.15", "令和6年13月1日").replace("市民会館,予定", "市民会館,延期")
@@ -170,7 +170,7 @@ def test_failed_task_is_shown(client, council, bodies, secretariat, monkeypatch)
     def boom(**kwargs):
         raise RuntimeError("disk")
 
-    monkeypatch.setattr("council.tasks.run_import", boom)
+    monkeypatch.setattr("spreadsheets.tasks.run_import", boom)
     import_spreadsheet(token, "preview")
     assert read_state(token)["status"] == "failed"
     client.force_login(secretariat)

@@ -1,4 +1,4 @@
-"""Importing the secretariat's spreadsheets through council.spreadsheets.run_import."""
+"""Importing the secretariat's spreadsheets through spreadsheets.tables.run_import."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ import openpyxl
 import pytest
 
 from council.models import Membership, Organization, Person
-from council.spreadsheets import export_bytes, read_table, run_import, template_bytes
 from issues.models import IssueStatus, RegionalIssue
 from meetings.models import Meeting, MeetingFormat, MeetingStatus
+from spreadsheets.tables import export_bytes, read_table, run_import, template_bytes
 from tests.factories import MeetingFactory
 from tests.imports.conftest import MEETINGS_CSV, MEMBERS_CSV, csv_bytes
 

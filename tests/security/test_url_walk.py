@@ -462,7 +462,7 @@ ADMIN_MODEL_EXPECT: dict[str, dict[str, dict]] = {
         "history": ADMIN_STAFF,
     },
 }
-# 取り込み・書き出し (council.import_admin): every secretariat opens the pages; what they import
+# 取り込み・書き出し (spreadsheets.admin_mixins): every secretariat opens the pages; what they import
 # into or export from is limited to their own councils by the form's choice (tests/imports).
 SPREADSHEET_VIEWS = {
     "import": ADMIN_STAFF,

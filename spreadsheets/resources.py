@@ -375,7 +375,7 @@ class CouncilResource(resources.ModelResource):
         if key and all(key):
             first = self._seen_keys.setdefault(key, self._row_number)
             if first != self._row_number:
-                # Reported as the spreadsheet row (header = row 1) by council.spreadsheets.
+                # Reported as the spreadsheet row (header = row 1) by spreadsheets.tables.
                 raise ValidationError(
                     f"同じ{'・'.join(self.key_columns)}の行がファイル内にあります（データの{first}件目と重複）。"
                 )

@@ -2,8 +2,8 @@
 
 The buttons, URL names (``admin:<app>_<model>_import`` / ``_process_import`` / ``_export``) and
 permission hooks are django-import-export's (``ImportExportMixin``); what happens behind them is
-the same as on the secretariat's page (``council.import_views``): the file is read by
-``council.spreadsheets`` (CP932 detected, 和暦 dates), checked by a dry run of the SAME resource,
+the same as on the secretariat's page (``spreadsheets.views``): the file is read by
+``spreadsheets.tables`` (CP932 detected, 和暦 dates), checked by a dry run of the SAME resource,
 shown with every error as 「5行目「開催日」: …」, and imported only when the user confirms, in one
 transaction, all or nothing. Files above ``LARGE_IMPORT_ROWS`` go to the Celery task and its
 progress page, as on the secretariat's page.
@@ -26,15 +26,8 @@ from django.views.decorators.http import require_POST
 from import_export.admin import ImportExportMixin
 
 from council.access import secretariat_council_ids
-from council.import_views import (
-    PREVIEW_ROW_LIMIT,
-    _download,
-    _drop_upload,
-    _load_upload,
-    check_upload,
-)
 from council.models import Council
-from council.spreadsheets import (
+from spreadsheets.tables import (
     MAX_UPLOAD_BYTES,
     RESOURCE_LABELS,
     XLSX_CONTENT_TYPE,
@@ -42,6 +35,13 @@ from council.spreadsheets import (
     export_bytes,
     run_import,
     template_bytes,
+)
+from spreadsheets.views import (
+    PREVIEW_ROW_LIMIT,
+    _download,
+    _drop_upload,
+    _load_upload,
+    check_upload,
 )
 
 
@@ -100,12 +100,12 @@ class AdminExportForm(CouncilChoiceForm):
 
 
 class SpreadsheetAdminMixin(ImportExportMixin):
-    """Import and export of ``spreadsheet_resource`` (a key of ``council.spreadsheets.RESOURCE_LABELS``)."""
+    """Import and export of ``spreadsheet_resource`` (a key of ``spreadsheets.tables.RESOURCE_LABELS``)."""
 
     spreadsheet_resource = ""
-    import_export_change_list_template = "council/import_admin_change_list.html"
-    import_template_name = "council/import_admin.html"
-    export_template_name = "council/import_admin_export.html"
+    import_export_change_list_template = "spreadsheets/import_admin_change_list.html"
+    import_template_name = "spreadsheets/import_admin.html"
+    export_template_name = "spreadsheets/import_admin_export.html"
     skip_admin_log = True  # the import is recorded by the database history (pghistory), not per row
 
     # -- permissions: secretariats of at least one council, with the admin's own model permissions

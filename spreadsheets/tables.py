@@ -30,11 +30,11 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
 
     from council.models import Council
-    from council.resources import CouncilResource
+    from spreadsheets.resources import CouncilResource
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 # Files with more data rows than this are previewed and imported by a Celery task
-# (council.tasks.import_spreadsheet), with progress shown; smaller ones in the request.
+# (spreadsheets.tasks.import_spreadsheet), with progress shown; smaller ones in the request.
 LARGE_IMPORT_ROWS = 2000
 
 
@@ -42,20 +42,23 @@ class SpreadsheetError(ValueError):
     """The file as a whole cannot be read; the message is for the user."""
 
 
+# What can be imported and exported, in the order pages list it. Each app registers its own
+# resources when it loads (``register_resource`` in its AppConfig.ready): this app knows none of
+# the apps above it.
+_REGISTERED: dict[str, tuple[int, type[CouncilResource]]] = {}
+# key → label (「会議」), kept in order; the same dict object for the whole process.
+RESOURCE_LABELS: dict[str, str] = {}
+
+
+def register_resource(key: str, resource: type[CouncilResource], *, order: int) -> None:
+    _REGISTERED[key] = (order, resource)
+    ordered = sorted(_REGISTERED.items(), key=lambda item: item[1][0])
+    RESOURCE_LABELS.clear()
+    RESOURCE_LABELS.update((name, cls.label) for name, (_, cls) in ordered)
+
+
 def resource_classes() -> dict[str, type[CouncilResource]]:
-    from council.resources import MemberResource, OrganizationResource
-    from issues.resources import IssueResource
-    from meetings.resources import MeetingResource
-
-    return {
-        "organizations": OrganizationResource,
-        "members": MemberResource,
-        "meetings": MeetingResource,
-        "issues": IssueResource,
-    }
-
-
-RESOURCE_LABELS = {"organizations": "関係機関", "members": "構成員", "meetings": "会議", "issues": "地域課題"}
+    return {name: _REGISTERED[name][1] for name in RESOURCE_LABELS}
 
 
 def get_resource(name: str, *, council: Council, user=None) -> CouncilResource:

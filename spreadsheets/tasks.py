@@ -28,7 +28,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from council.models import Council
-from council.spreadsheets import ImportReport, RowReport, run_import
+from spreadsheets.tables import ImportReport, RowReport, run_import
 
 logger = logging.getLogger(__name__)
 
@@ -97,6 +97,7 @@ def import_queue(token: str, phase: str) -> None:
     transaction.on_commit(lambda: import_spreadsheet.delay(token, phase))
 
 
+# The name predates the move to this app; kept so jobs queued before an upgrade still run.
 @shared_task(name="council.import_spreadsheet", ignore_result=True)
 def import_spreadsheet(token: str, phase: str) -> None:
     """Preview (dry run) or import one stored upload. Safe to run twice: only the claimer runs."""

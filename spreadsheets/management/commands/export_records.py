@@ -7,7 +7,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from council.models import Council
-from council.spreadsheets import RESOURCE_LABELS, export_bytes
+from spreadsheets.tables import RESOURCE_LABELS, export_bytes
 
 
 class Command(BaseCommand):

@@ -6,7 +6,7 @@ same user in another council, gets 404). It is deleted once imported. Secretaria
 roles of the council get 403, everyone else 404.
 
 Large files (more than ``LARGE_IMPORT_ROWS`` data rows) are stored at once and previewed, then
-imported, by the Celery task ``council.tasks.import_spreadsheet``; the page ``?job=<token>``
+imported, by the Celery task ``spreadsheets.tasks.import_spreadsheet``; the page ``?job=<token>``
 shows the rows done while it runs (refreshed by <meta http-equiv="refresh">), then the same
 preview, errors or result as the request path.
 """
@@ -31,7 +31,8 @@ from django.views.decorators.http import require_POST
 from council.access import get_council_for_secretariat
 from council.models import Council
 from council.pages import council_context
-from council.spreadsheets import (
+from council.wareki import is_page_fiscal_year
+from spreadsheets.tables import (
     LARGE_IMPORT_ROWS,
     MAX_UPLOAD_BYTES,
     RESOURCE_LABELS,
@@ -42,8 +43,7 @@ from council.spreadsheets import (
     run_import,
     template_bytes,
 )
-from council.tasks import claim, drop_state, import_queue, read_state, report_from_dict, upload_dir
-from council.wareki import is_page_fiscal_year
+from spreadsheets.tasks import claim, drop_state, import_queue, read_state, report_from_dict, upload_dir
 
 _TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 # Uploads nobody confirmed are removed after a day (checked whenever a new file is stored).
@@ -55,7 +55,8 @@ PROGRESS_REFRESH_SECONDS = 2
 
 
 class ImportForm(forms.Form):
-    resource = forms.ChoiceField(label="取り込む内容", choices=list(RESOURCE_LABELS.items()))
+    # A callable: the apps register their resources after this module may have been imported.
+    resource = forms.ChoiceField(label="取り込む内容", choices=lambda: list(RESOURCE_LABELS.items()))
     file = forms.FileField(
         label="ファイル",
         help_text="Excel（.xlsx）または CSV（UTF-8・Shift_JIS のどちらでも）。1行目は列名にしてください。",
@@ -144,7 +145,7 @@ def _preview(
         rows_hidden=max(0, len(report.rows) - PREVIEW_ROW_LIMIT),
         large=bool(meta.get("large")),
     )
-    return render(request, "council/import_preview.html", context, status=status)
+    return render(request, "spreadsheets/import_preview.html", context, status=status)
 
 
 def _imported(request: HttpRequest, report: ImportReport, resource: str) -> None:
@@ -215,7 +216,7 @@ def _job_page(request: HttpRequest, council: Council, token: str) -> HttpRespons
             refresh=PROGRESS_REFRESH_SECONDS,
             threshold=LARGE_IMPORT_ROWS,
         )
-        return render(request, "council/import_progress.html", context)
+        return render(request, "spreadsheets/import_progress.html", context)
     if state["status"] == "failed":
         _drop_upload(token)
         context = council_context(
@@ -230,7 +231,7 @@ def _job_page(request: HttpRequest, council: Council, token: str) -> HttpRespons
             percent=0,
             threshold=LARGE_IMPORT_ROWS,
         )
-        return render(request, "council/import_progress.html", context, status=500)
+        return render(request, "spreadsheets/import_progress.html", context, status=500)
     report = report_from_dict(state["report"])
     if state["phase"] == "preview":
         if report.has_errors:
@@ -247,7 +248,7 @@ def _job_page(request: HttpRequest, council: Council, token: str) -> HttpRespons
 
 def _page(request: HttpRequest, council: Council, form: ImportForm, status: int = 200) -> HttpResponse:
     context = council_context(request, council, form=form, resources=list(RESOURCE_LABELS.items()))
-    return render(request, "council/import_start.html", context, status=status)
+    return render(request, "spreadsheets/import_start.html", context, status=status)
 
 
 @login_required

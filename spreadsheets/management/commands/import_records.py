@@ -7,7 +7,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from council.models import Council
-from council.spreadsheets import RESOURCE_LABELS, run_import
+from spreadsheets.tables import RESOURCE_LABELS, run_import
 
 
 class Command(BaseCommand):

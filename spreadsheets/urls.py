@@ -1,6 +1,6 @@
 from django.urls import path
 
-from council import import_views
+from spreadsheets import views as import_views
 
 urlpatterns = [
     path("c/<slug:slug>/imports/", import_views.imports, name="imports"),
