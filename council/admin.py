@@ -14,8 +14,12 @@ from council.admin_base import (
     RelatedOnly,
     ScopedAdmin,
     ScopedTabularInline,
+    ServiceAdminMixin,
+    form_values,
+    formset_rows,
     wareki,
 )
+from council.import_admin import SpreadsheetAdminMixin
 from council.models import (
     Body,
     BodyName,
@@ -26,9 +30,25 @@ from council.models import (
     Organization,
     Person,
     Role,
-    RoleKind,
 )
-from council.services import body_ensure_history, body_rename, role_grant
+from council.services import (
+    body_delete,
+    body_name_delete,
+    body_name_save,
+    body_save,
+    body_status_delete,
+    body_status_save,
+    council_delete,
+    council_save,
+    membership_delete,
+    membership_save,
+    organization_delete,
+    organization_save,
+    person_delete,
+    person_save,
+    role_revoke,
+    role_save,
+)
 from council.wareki import current_fiscal_year, fiscal_year_bounds, format_fiscal_year
 
 
@@ -65,8 +85,21 @@ def body_tree_html(bodies: list[Body], fiscal_year: int) -> str:
     return render(None) or "会議体はまだ登録されていません。"
 
 
+class FieldsServiceAdmin(ServiceAdminMixin, ScopedAdmin):
+    """An admin whose service takes the row (``<save_keyword>=``, None when new) and the typed fields."""
+
+    save_keyword = ""
+
+    def save_arguments(self, request, form, formsets, change):
+        return {self.save_keyword: form.instance if change else None, **form_values(form)}
+
+
 @admin.register(Council)
-class CouncilAdmin(ScopedAdmin):
+class CouncilAdmin(FieldsServiceAdmin):
+    save_service = staticmethod(council_save)
+    save_keyword = "council"
+    delete_service = staticmethod(council_delete)  # the site operator only (no permission otherwise)
+    delete_keyword = "council"
     list_display = ["name", "slug", "municipality", "level", "parent"]
     list_filter = ["level"]
     search_fields = ["name", "slug", "municipality"]
@@ -154,8 +187,15 @@ class BodyStatusThisYearFilter(admin.SimpleListFilter):
         return queryset.filter(pk__in=ids)
 
 
+def _rows(formsets, model) -> list:
+    return [row for formset in formsets if formset.model is model for row in formset_rows(formset)]
+
+
 @admin.register(Body)
-class BodyAdmin(ScopedAdmin):
+class BodyAdmin(ServiceAdminMixin, ScopedAdmin):
+    save_service = staticmethod(body_save)
+    delete_service = staticmethod(body_delete)
+    delete_keyword = "body"
     list_display = ["indented_name", "kind", "parent", "status_now", "target_meetings_per_year", "council"]
     list_display_links = ["indented_name"]
     list_filter = [("council", RelatedOnly), "kind", BodyStatusThisYearFilter]
@@ -205,28 +245,35 @@ class BodyAdmin(ScopedAdmin):
         rows = [(reverse("admin:council_body_change", args=[b.pk]), b.name) for b in obj.successors.all()]
         return format_html_join("、", '<a href="{}">{}</a>', rows) or "－"
 
-    def save_model(self, request, obj, form, change):
-        if change and "name" in form.changed_data:
-            # A rename is kept: earlier years' reports still print the old name.
-            new_name = obj.name
-            obj.name = form.initial["name"]
-            body_rename(body=obj, fiscal_year=current_fiscal_year(), name=new_name)
-        super().save_model(request, obj, form, change)
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        body_ensure_history(body=form.instance, fiscal_year=current_fiscal_year())
+    def save_arguments(self, request, form, formsets, change):
+        # A rename is kept from this 年度 on: earlier years' reports still print the old name.
+        return {
+            "body": form.instance if change else None,
+            "fiscal_year": current_fiscal_year(),
+            "statuses": _rows(formsets, BodyStatus),
+            "names": _rows(formsets, BodyName),
+            "memberships": _rows(formsets, Membership),
+            **form_values(form),
+        }
 
 
 @admin.register(BodyName)
-class BodyNameAdmin(HiddenFromIndexMixin, ScopedAdmin):
+class BodyNameAdmin(HiddenFromIndexMixin, FieldsServiceAdmin):
+    save_service = staticmethod(body_name_save)
+    save_keyword = "body_name"
+    delete_service = staticmethod(body_name_delete)
+    delete_keyword = "body_name"
     list_display = ["name", "body", "from_fiscal_year"]
     list_select_related = ["body"]
     list_filter = [("body__council", RelatedOnly)]
 
 
 @admin.register(BodyStatus)
-class BodyStatusAdmin(HiddenFromIndexMixin, ScopedAdmin):
+class BodyStatusAdmin(HiddenFromIndexMixin, FieldsServiceAdmin):
+    save_service = staticmethod(body_status_save)
+    save_keyword = "body_status"
+    delete_service = staticmethod(body_status_delete)
+    delete_keyword = "body_status"
     list_display = ["body", "fiscal_year_label", "status", "note"]
     list_select_related = ["body"]
     list_filter = [("body__council", RelatedOnly), "status"]
@@ -237,8 +284,12 @@ class BodyStatusAdmin(HiddenFromIndexMixin, ScopedAdmin):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(ScopedAdmin):
-    # 取り込み・書き出し buttons: added by spreadsheets.admin (an app above this one).
+class OrganizationAdmin(SpreadsheetAdminMixin, FieldsServiceAdmin):
+    spreadsheet_resource = "organizations"
+    save_service = staticmethod(organization_save)
+    save_keyword = "organization"
+    delete_service = staticmethod(organization_delete)
+    delete_keyword = "organization"
     list_display = ["name", "kind", "consultation_layer", "people_count", "council"]
     list_filter = [("council", RelatedOnly), "kind", "consultation_layer"]
     search_fields = ["name"]
@@ -261,8 +312,11 @@ class PersonMembershipInline(MembershipInline):
 
 
 @admin.register(Person)
-class PersonAdmin(ScopedAdmin):
-    # 取り込み・書き出し buttons: added by spreadsheets.admin (an app above this one).
+class PersonAdmin(SpreadsheetAdminMixin, ServiceAdminMixin, ScopedAdmin):
+    spreadsheet_resource = "members"  # one row per membership: the person and the body they sit in
+    save_service = staticmethod(person_save)
+    delete_service = staticmethod(person_delete)
+    delete_keyword = "person"
     list_display = ["name", "name_kana", "organization", "position_title", "council"]
     list_filter = [("council", RelatedOnly), "organization__kind"]
     search_fields = ["name", "name_kana", "organization__name"]
@@ -270,6 +324,13 @@ class PersonAdmin(ScopedAdmin):
     autocomplete_fields = ["organization"]
     inlines = [PersonMembershipInline]
     fields = ["council", "name", "name_kana", "organization", "position_title", "email", "user"]
+
+    def save_arguments(self, request, form, formsets, change):
+        return {
+            "person": form.instance if change else None,
+            "memberships": _rows(formsets, Membership),
+            **form_values(form),
+        }
 
 
 class InTermFilter(admin.SimpleListFilter):
@@ -290,7 +351,11 @@ class InTermFilter(admin.SimpleListFilter):
 
 
 @admin.register(Membership)
-class MembershipAdmin(ScopedAdmin):
+class MembershipAdmin(FieldsServiceAdmin):
+    save_service = staticmethod(membership_save)
+    save_keyword = "membership"
+    delete_service = staticmethod(membership_delete)
+    delete_keyword = "membership"
     list_display = ["person_name", "organization", "body", "role", "is_secretariat", "term"]
     list_filter = [
         ("body__council", RelatedOnly),
@@ -317,7 +382,12 @@ class MembershipAdmin(ScopedAdmin):
 
 
 @admin.register(Role)
-class RoleAdmin(ScopedAdmin):
+class RoleAdmin(FieldsServiceAdmin):
+    # A secretariat role also lets the colleague into the admin (staff flag and permission group).
+    save_service = staticmethod(role_save)
+    save_keyword = "role"
+    delete_service = staticmethod(role_revoke)
+    delete_keyword = "role"
     list_display = ["user", "user_full_name", "kind", "body", "council"]
     list_filter = [("council", RelatedOnly), "kind"]
     search_fields = ["user__username", "user__last_name", "user__first_name", "body__name"]
@@ -327,9 +397,3 @@ class RoleAdmin(ScopedAdmin):
     @admin.display(description="氏名")
     def user_full_name(self, obj: Role) -> str:
         return obj.user.get_full_name() or "－"
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        if obj.kind == RoleKind.SECRETARIAT:
-            # Lets the new secretariat colleague into the admin (staff flag and permission group).
-            role_grant(user=obj.user, council=obj.council, kind=obj.kind)

@@ -22,6 +22,7 @@ from django.http import HttpResponseRedirect
 
 from council.access import COUNCIL_PATHS, for_admin, secretariat_council_ids
 from council.forms import WarekiDateField
+from council.services import RowEdit
 from council.wareki import FIRST_DATE, LAST_DATE, fiscal_year_bounds, format_fiscal_year, format_wareki
 
 
@@ -226,7 +227,8 @@ class ServiceAdminMixin:
     """Saves and deletes through the app's services, never through ModelAdmin's bare ``save()``.
 
     ``save_service`` and ``delete_service`` name the services (``staticmethod(progress_report_save)``);
-    ``delete_service = None`` refuses deletion, else it is called as ``delete_service(<delete_keyword>=obj)``. A subclass says what to pass in
+    ``save_service = None`` refuses adding and changing, ``delete_service = None`` refuses deletion,
+    else it is called as ``delete_service(<delete_keyword>=obj)``. A subclass says what to pass in
     ``save_arguments``. The service runs in ``save_related``, once the inlines are known, so a
     document and its rows are one service call; ``save_model`` writes nothing.
 
@@ -235,7 +237,7 @@ class ServiceAdminMixin:
     transaction is rolled back and the change page shows the service's reason.
     """
 
-    save_service: ClassVar[Callable[..., models.Model]]
+    save_service: ClassVar[Callable[..., models.Model] | None]
     delete_service: ClassVar[Callable[..., object] | None] = None
     delete_keyword: ClassVar[str] = ""  # the service's keyword for the row: delete_service(document=obj)
 
@@ -258,6 +260,12 @@ class ServiceAdminMixin:
             for name in ("new_objects", "changed_objects", "deleted_objects"):
                 if not hasattr(formset, name):
                     setattr(formset, name, [])
+
+    def has_add_permission(self, request, *args):
+        return type(self).save_service is not None and super().has_add_permission(request, *args)
+
+    def has_change_permission(self, request, obj=None):
+        return type(self).save_service is not None and super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None):
         return type(self).delete_service is not None and super().has_delete_permission(request, obj)
@@ -291,6 +299,32 @@ class ServiceAdminMixin:
             for message in refusal.messages:
                 self.message_user(request, message, messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())
+
+
+def form_values(form, *, exclude: tuple[str, ...] = ()) -> dict[str, Any]:
+    """What the admin's form typed for the model's own fields (not the read-only ones, not the
+    version stamp, not many-to-many fields), to pass to a service as keyword arguments."""
+    names = {f.name for f in form._meta.model._meta.concrete_fields if not f.primary_key}
+    return {name: value for name, value in form.cleaned_data.items() if name in names and name not in exclude}
+
+
+def formset_rows(formset, *, keep_unchanged: bool = False) -> list[RowEdit]:
+    """An inline's rows as the parent's service takes them: the rows to add, change or remove
+    (``formset.save()`` would write the same ones). With ``keep_unchanged``, every row that stays
+    (for services that replace the rows as a whole, in order)."""
+    fk = getattr(formset, "fk", None)
+    rows = []
+    for form in formset.forms:
+        stored = form.instance if form.instance.pk is not None else None
+        if formset._should_delete_form(form):
+            if stored is not None:
+                rows.append(RowEdit(row=stored, delete=True))
+            continue
+        if not form.has_changed() and not (keep_unchanged and stored is not None):
+            continue
+        exclude = (fk.name,) if fk is not None else ()
+        rows.append(RowEdit(row=stored, values=form_values(form, exclude=exclude)))
+    return rows
 
 
 class HiddenFromIndexMixin:

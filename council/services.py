@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import models, transaction
 
 from council.access import forget_roles
 from council.models import (
@@ -16,19 +18,66 @@ from council.models import (
     BodyStatusKind,
     Council,
     Membership,
+    Organization,
     Person,
     Role,
     RoleKind,
 )
 from council.wareki import EARLIEST_RECORD_YEAR
 
-if TYPE_CHECKING:
-    from django.contrib.auth.models import User as AuthUser
-
 User = get_user_model()
 
 # A name "from" the earliest record year means "from the beginning" (council.wareki).
 EARLIEST_FISCAL_YEAR = EARLIEST_RECORD_YEAR
+
+M = TypeVar("M", bound=models.Model)
+
+
+@dataclass(frozen=True)
+class RowEdit:
+    """One row of a table typed together with its parent (the admin's inlines): the stored row
+    (None for a new one), the values typed, or ``delete`` to remove it. The parent's service
+    writes the rows, so a record and its rows are saved by one rule."""
+
+    row: models.Model | None
+    values: dict[str, Any] = field(default_factory=dict)
+    delete: bool = False
+
+
+def save_fields(instance: M, fields: dict[str, Any], allowed: frozenset[str]) -> M:
+    """Set ``fields`` on ``instance``, validate it and save it (a stored row: those fields only).
+
+    The small services below call this; a name outside ``allowed`` is a programming error.
+    """
+    unknown = set(fields) - allowed
+    if unknown:
+        raise TypeError(f"{type(instance).__name__} cannot set {sorted(unknown)} here")
+    for name, value in fields.items():
+        setattr(instance, name, value)
+    instance.full_clean()
+    if instance.pk is None:
+        instance.save()
+    else:
+        stamps = [f.name for f in instance._meta.fields if getattr(f, "auto_now", False)]
+        instance.save(update_fields=[*fields, *stamps])
+    return instance
+
+
+# --- The council itself -------------------------------------------------------------------------
+
+COUNCIL_FIELDS = frozenset({"name", "slug", "municipality", "level", "parent", "require_two_factor"})
+
+
+@transaction.atomic
+def council_save(*, council: Council | None = None, **fields) -> Council:
+    """Create a council (the site operator) or change its name, 自治体名 or 2FA setting."""
+    return save_fields(council or Council(), fields, COUNCIL_FIELDS)
+
+
+@transaction.atomic
+def council_delete(*, council: Council) -> None:
+    """Remove a council with everything it holds (the site operator only)."""
+    council.delete()
 
 
 @transaction.atomic
@@ -103,6 +152,150 @@ def body_succeed(*, old: Body, name: str, from_fiscal_year: int, **fields) -> Bo
     )
 
 
+BODY_FIELDS = frozenset(
+    {
+        "council",
+        "name",
+        "kind",
+        "parent",
+        "predecessor",
+        "sort_order",
+        "target_meetings_per_year",
+        "description",
+    }
+)
+
+
+@transaction.atomic
+def body_save(
+    *,
+    body: Body | None = None,
+    fiscal_year: int,
+    statuses: Iterable[RowEdit] = (),
+    names: Iterable[RowEdit] = (),
+    memberships: Iterable[RowEdit] = (),
+    **fields,
+) -> Body:
+    """Create or change a body with its rows (状態・名称の履歴・構成員), as typed in one form.
+
+    A changed name is a rename from ``fiscal_year`` on (``body_rename``): earlier years' reports
+    keep the old name. A body without name or status rows gets its first ones for ``fiscal_year``.
+    """
+    if body is None or body.pk is None:
+        body = save_fields(body or Body(), fields, BODY_FIELDS)
+    else:
+        stored_name = Body.objects.filter(pk=body.pk).values_list("name", flat=True).get()
+        new_name = fields.pop("name", stored_name)
+        body.name = stored_name
+        save_fields(body, fields, BODY_FIELDS)
+        if new_name != stored_name:
+            body_rename(body=body, fiscal_year=fiscal_year, name=new_name)
+    for edit in statuses:
+        if edit.delete:
+            body_status_delete(body_status=edit.row)
+        else:
+            body_status_save(body_status=edit.row, **{**edit.values, "body": body})
+    for edit in names:
+        if edit.delete:
+            body_name_delete(body_name=edit.row)
+        else:
+            body_name_save(body_name=edit.row, **{**edit.values, "body": body})
+    _save_memberships(memberships, body=body)
+    body_ensure_history(body=body, fiscal_year=fiscal_year)
+    return body
+
+
+@transaction.atomic
+def body_delete(*, body: Body) -> None:
+    """Remove a body (its name and status rows and memberships go with it)."""
+    body.delete()
+
+
+BODY_NAME_FIELDS = frozenset({"body", "from_fiscal_year", "name"})
+
+
+@transaction.atomic
+def body_name_save(*, body_name: BodyName | None = None, **fields) -> BodyName:
+    """Add or correct one row of a body's name history (名称の履歴)."""
+    return save_fields(body_name or BodyName(), fields, BODY_NAME_FIELDS)
+
+
+@transaction.atomic
+def body_name_delete(*, body_name: BodyName) -> None:
+    body_name.delete()
+
+
+BODY_STATUS_FIELDS = frozenset({"body", "fiscal_year", "status", "note"})
+
+
+@transaction.atomic
+def body_status_save(*, body_status: BodyStatus | None = None, **fields) -> BodyStatus:
+    """Add or correct one row of a body's status history (休止・終了はその年度から適用)."""
+    return save_fields(body_status or BodyStatus(), fields, BODY_STATUS_FIELDS)
+
+
+@transaction.atomic
+def body_status_delete(*, body_status: BodyStatus) -> None:
+    body_status.delete()
+
+
+# --- 関係機関 and people --------------------------------------------------------------------------
+
+ORGANIZATION_FIELDS = frozenset({"council", "name", "kind", "consultation_layer"})
+
+
+@transaction.atomic
+def organization_save(*, organization: Organization | None = None, **fields) -> Organization:
+    """Create or change a 関係機関 (spreadsheet imports write through their resources)."""
+    return save_fields(organization or Organization(), fields, ORGANIZATION_FIELDS)
+
+
+@transaction.atomic
+def organization_delete(*, organization: Organization) -> None:
+    organization.delete()
+
+
+PERSON_FIELDS = frozenset({"council", "name", "name_kana", "organization", "position_title", "email", "user"})
+
+
+@transaction.atomic
+def person_save(*, person: Person | None = None, memberships: Iterable[RowEdit] = (), **fields) -> Person:
+    """Create or change a person, with the bodies they sit in (memberships) typed with them."""
+    person = save_fields(person or Person(), fields, PERSON_FIELDS)
+    _save_memberships(memberships, person=person)
+    return person
+
+
+@transaction.atomic
+def person_delete(*, person: Person) -> None:
+    person.delete()
+
+
+MEMBERSHIP_FIELDS = frozenset({"body", "person", "role", "is_secretariat", "term_start", "term_end"})
+
+
+@transaction.atomic
+def membership_save(*, membership: Membership | None = None, **fields) -> Membership:
+    """Add a membership (``membership_add``) or change a stored one (role, 事務局, term)."""
+    if membership is None or membership.pk is None:
+        return membership_add(**fields)
+    return save_fields(membership, fields, MEMBERSHIP_FIELDS)
+
+
+@transaction.atomic
+def membership_delete(*, membership: Membership) -> None:
+    membership.delete()
+
+
+def _save_memberships(edits: Iterable[RowEdit], **parent) -> None:
+    for edit in edits:
+        if edit.delete:
+            membership_delete(membership=edit.row)
+        else:
+            membership_save(membership=edit.row, **{**edit.values, **parent})
+
+
+@transaction.atomic
 def membership_add(
     *,
     body: Body,
@@ -126,7 +319,7 @@ def membership_add(
 
 
 @transaction.atomic
-def role_grant(*, user: AuthUser, council: Council, kind: str, body: Body | None = None) -> Role:
+def role_grant(*, user: User, council: Council, kind: str, body: Body | None = None) -> Role:
     """Give a user a role in a council. Secretariat users may use the admin."""
     role, _ = Role.objects.get_or_create(user=user, council=council, kind=kind, body=body)
     forget_roles(user)
@@ -138,3 +331,28 @@ def role_grant(*, user: AuthUser, council: Council, kind: str, body: Body | None
             user.is_staff = True
             user.save(update_fields=["is_staff"])
     return role
+
+
+ROLE_FIELDS = frozenset({"user", "council", "kind", "body"})
+
+
+@transaction.atomic
+def role_save(*, role: Role | None = None, **fields) -> Role:
+    """Give or change a role. A secretariat role also lets the user into the admin (``role_grant``)."""
+    previous_user = role.user if role is not None and role.pk is not None else None
+    role = save_fields(role or Role(), fields, ROLE_FIELDS)
+    if previous_user is not None and previous_user.pk != role.user_id:
+        forget_roles(previous_user)
+    if role.kind == RoleKind.SECRETARIAT:
+        role_grant(user=role.user, council=role.council, kind=role.kind, body=role.body)
+    else:
+        forget_roles(role.user)
+    return role
+
+
+@transaction.atomic
+def role_revoke(*, role: Role) -> None:
+    """Take a role away; the user's cached roles are forgotten at once."""
+    user = role.user
+    role.delete()
+    forget_roles(user)

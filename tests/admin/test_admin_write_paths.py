@@ -37,14 +37,6 @@ REGISTERED = sorted(
 # Admins that still save with ModelAdmin's own save(): the model's validation (full_clean through
 # the ModelForm) is their only rule today. Each wants a service; remove the entry when it has one.
 NOT_YET: dict[str, str] = {
-    "council.council": "name, 2FA flag: no council_update service yet",
-    "council.body": "body_rename / body_ensure_history for renames, the rest by save()",
-    "council.bodyname": "rows of the body's inline, no service",
-    "council.bodystatus": "rows of the body's inline (body_set_status exists, not used here)",
-    "council.organization": "no organization service yet (imports write with resources)",
-    "council.person": "no person service yet",
-    "council.membership": "membership_add exists for adding; edits and the inline use save()",
-    "council.role": "role_grant after save() for the secretariat kind only",
     "meetings.meeting": "meeting_save_numbered for the meeting; items/attendance inlines by the formset",
     "meetings.meetingitem": "no service for one item",
     "meetings.attendance": "meeting_set_attendance replaces all; single rows by save()",
@@ -65,9 +57,11 @@ def _is_service(function) -> bool:
 def write_path(model_admin, request) -> str | None:
     """'service', 'read-only', or None (saves by ModelAdmin's own save/delete)."""
     if isinstance(model_admin, ServiceAdminMixin):
-        services = [type(model_admin).save_service]
-        if type(model_admin).delete_service is not None:
-            services.append(type(model_admin).delete_service)
+        services = [
+            service
+            for service in (type(model_admin).save_service, type(model_admin).delete_service)
+            if service is not None
+        ]
         assert all(_is_service(s) for s in services), f"{model_admin} names a non-service: {services}"
         return "service"
     add = model_admin.has_add_permission(request)
