@@ -37,11 +37,6 @@ REGISTERED = sorted(
 # Admins that still save with ModelAdmin's own save(): the model's validation (full_clean through
 # the ModelForm) is their only rule today. Each wants a service; remove the entry when it has one.
 NOT_YET: dict[str, str] = {
-    "meetings.meeting": "meeting_save_numbered for the meeting; items/attendance inlines by the formset",
-    "meetings.meetingitem": "no service for one item",
-    "meetings.attendance": "meeting_set_attendance replaces all; single rows by save()",
-    "meetings.guestattendance": "as attendance",
-    "meetings.calendarfeed": "not edited (stopped by calendar_feed_revoke); deleted by ModelAdmin's delete",
     "issues.regionalissue": "issue_record_raised after save(); moves go through the action",
     "issues.actionplan": "action_plan_save exists; the admin's inline rows use save()",
     "issues.actionplanrow": "as the action plan",
