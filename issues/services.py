@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from django.contrib.auth.models import User
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from council.models import Body
+from council.services import RowEdit, save_fields
 from issues.models import (
     ActionPlan,
     ActionPlanRow,
@@ -28,7 +30,7 @@ class IssueChangedMeanwhile(IssueMoveRefused):
     """Somebody else moved the issue after the user loaded it (optimistic lock)."""
 
 
-def _display_name(user: User | None) -> str:
+def _display_name(user: AbstractBaseUser | None) -> str:
     if user is None:
         return "システム"
     # Japanese order: family name first (桑原 一郎), not Django's "first last".
@@ -41,7 +43,7 @@ def issue_raise(
     *,
     body: Body,
     title: str,
-    by: User | None,
+    by: AbstractBaseUser | None,
     background: str = "",
     origin: str = IssueOrigin.SECRETARIAT,
     origin_meeting: Meeting | None = None,
@@ -69,7 +71,7 @@ def issue_raise(
 
 
 def issue_record_raised(
-    *, issue: RegionalIssue, by: User | None, reason: str = "", at: dt.datetime | None = None
+    *, issue: RegionalIssue, by: AbstractBaseUser | None, reason: str = "", at: dt.datetime | None = None
 ) -> IssueMove:
     """Start the history of a newly saved issue with its 提起 move."""
     return IssueMove.objects.create(
@@ -87,12 +89,91 @@ def issue_record_raised(
     )
 
 
+# What the admin's issue form may change after the issue is raised; the holding body and the
+# state change only through recorded moves (issue_move).
+ISSUE_EDITABLE_FIELDS = frozenset({"title", "background", "origin", "origin_meeting", "raised_on"})
+# A change posted without the stamp it was opened with: compared, it never matches (refused as stale).
+NO_VERSION = "-"
+
+
+@transaction.atomic
+def issue_update(
+    *,
+    issue: RegionalIssue,
+    loaded_version: str,
+    themes: Iterable[Theme] | None = None,
+    **fields,
+) -> RegionalIssue:
+    """Change what an issue says (title, background, how it was raised, themes), not where it is.
+
+    ``loaded_version`` is the ``updated_at`` stamp the form was opened with; a save on an older
+    stamp is refused, so a change made meanwhile (a move, another edit) is not written over.
+    """
+    stored_at = (
+        RegionalIssue.objects.select_for_update()
+        .filter(pk=issue.pk)
+        .values_list("updated_at", flat=True)
+        .get()
+    )
+    if loaded_version != stored_at.isoformat():
+        raise ValidationError(
+            "この課題は、画面を開いた後に他の方が更新しました。最新の内容を確認してから、もう一度保存してください。",
+            code="changed_meanwhile",
+        )
+    save_fields(issue, fields, ISSUE_EDITABLE_FIELDS)
+    if themes is not None:
+        issue.themes.set(themes)
+    return issue
+
+
+@transaction.atomic
+def issue_save(
+    *,
+    issue: RegionalIssue | None = None,
+    by: AbstractBaseUser | None,
+    loaded_version: str = "",
+    themes: Iterable[Theme] = (),
+    action_plan: Iterable[RowEdit] = (),
+    body: Body | None = None,
+    council=None,
+    **fields,
+) -> RegionalIssue:
+    """The admin's save of an issue: a new one is raised (``issue_raise``, its history starts with
+    提起), a stored one changed by ``issue_update``; the アクションプラン's 目指すべき状態 typed with it
+    is written by ``action_plan_save``."""
+    if issue is None or issue.pk is None:
+        if body is None:
+            raise ValidationError({"body": "検討している会議体を選んでください。"})
+        if council is not None and body.council_id != council.pk:
+            raise ValidationError({"body": "検討している会議体は同じ協議会の会議体から選んでください。"})
+        issue = issue_raise(body=body, by=by, themes=themes, reason="管理画面から登録", **fields)
+    else:
+        issue = issue_update(
+            issue=issue, loaded_version=loaded_version or NO_VERSION, themes=themes, **fields
+        )
+    for edit in action_plan:
+        if edit.delete:
+            action_plan_delete(plan=edit.row)
+        else:
+            action_plan_save(issue=issue, target_state=edit.values.get("target_state", ""), rows=None)
+    return issue
+
+
+@transaction.atomic
+def issue_delete(*, issue: RegionalIssue) -> None:
+    """Remove an issue entered by mistake, with its history and アクションプラン.
+
+    An issue that was dealt with is closed or merged by a move instead; the audit trail keeps
+    the deleted rows."""
+    issue.delete()
+
+
 @transaction.atomic
 def issue_move(
     *,
     issue: RegionalIssue,
     kind: str,
-    by: User | None,
+    by: AbstractBaseUser | None,
     reason: str = "",
     to_body: Body | None = None,
     at_meeting: Meeting | None = None,
@@ -161,7 +242,7 @@ def issue_move(
 
 
 def issue_escalate(
-    *, issue: RegionalIssue, by: User | None, reason: str = "", at_meeting: Meeting | None = None
+    *, issue: RegionalIssue, by: AbstractBaseUser | None, reason: str = "", at_meeting: Meeting | None = None
 ) -> IssueMove:
     """Move an issue to the parent of the body that holds it (上位の会議体へ上げる)."""
     return issue_move(issue=issue, kind=MoveKind.ESCALATE, by=by, reason=reason, at_meeting=at_meeting)
@@ -172,20 +253,26 @@ ACTION_PLAN_ROW_FIELDS = ("problem", "towards", "action", "due_label", "progress
 
 
 @transaction.atomic
-def action_plan_save(*, issue: RegionalIssue, target_state: str, rows: list[dict]) -> ActionPlan:
-    """Write the アクションプラン of an issue: the target state and the rows in the order given.
+def action_plan_save(*, issue: RegionalIssue, target_state: str, rows: list[dict] | None) -> ActionPlan:
+    """Write the アクションプラン of an issue: the target state and the rows in the order given
+    (``rows=None`` leaves the rows as they are).
 
     Rows are matched to the stored ones by position and updated in place, so the audit history
-    shows what changed in a row instead of a row deleted and another inserted.
+    shows what changed in a row instead of a row deleted and another inserted. A row's 期限日
+    (``due_on``) is written when given.
     """
     plan, _ = ActionPlan.objects.select_for_update().get_or_create(issue=issue)
     if plan.target_state != target_state:
         plan.target_state = target_state
         plan.full_clean()
         plan.save(update_fields=["target_state", "updated_at"])
+    if rows is None:
+        return plan
     stored = list(plan.rows.order_by("position", "id"))
-    for position, values in enumerate(rows, start=1):
-        values = {name: values.get(name, "") for name in ACTION_PLAN_ROW_FIELDS}
+    for position, typed in enumerate(rows, start=1):
+        values = {name: typed.get(name, "") for name in ACTION_PLAN_ROW_FIELDS}
+        if "due_on" in typed:
+            values["due_on"] = typed["due_on"]
         if position <= len(stored):
             row = stored[position - 1]
             changed = [name for name, value in values.items() if getattr(row, name) != value]
@@ -204,3 +291,23 @@ def action_plan_save(*, issue: RegionalIssue, target_state: str, rows: list[dict
     for row in stored[len(rows) :]:
         row.delete()
     return plan
+
+
+@transaction.atomic
+def action_plan_delete(*, plan: ActionPlan) -> None:
+    """Remove an issue's アクションプラン with its rows (the issue and its history stay)."""
+    plan.delete()
+
+
+ACTION_PLAN_ROW_EDIT_FIELDS = frozenset({"plan", "position", *ACTION_PLAN_ROW_FIELDS, "due_on"})
+
+
+@transaction.atomic
+def action_plan_row_save(*, row: ActionPlanRow | None = None, **fields) -> ActionPlanRow:
+    """Add or change one row of an アクションプラン on its own (the admin's row page)."""
+    return save_fields(row or ActionPlanRow(), fields, ACTION_PLAN_ROW_EDIT_FIELDS)
+
+
+@transaction.atomic
+def action_plan_row_delete(*, row: ActionPlanRow) -> None:
+    row.delete()

@@ -37,9 +37,6 @@ REGISTERED = sorted(
 # Admins that still save with ModelAdmin's own save(): the model's validation (full_clean through
 # the ModelForm) is their only rule today. Each wants a service; remove the entry when it has one.
 NOT_YET: dict[str, str] = {
-    "issues.regionalissue": "issue_record_raised after save(); moves go through the action",
-    "issues.actionplan": "action_plan_save exists; the admin's inline rows use save()",
-    "issues.actionplanrow": "as the action plan",
     "privacy.pledge": "pledge_publish for a new version; an unconfirmed version is edited by save()",
 }
 
