@@ -11,11 +11,11 @@ from django.contrib import admin
 from django.db.models import Count
 
 from council.access import secretariat_council_ids
-from council.admin_base import RelatedOnly, scope_for_admin, wareki
+from council.admin_base import RelatedOnly, ServiceAdminMixin, scope_for_admin, wareki
 from council.models import Council
 from privacy.models import PersonalDataRequest, Pledge, PledgeConfirmation
 from privacy.selectors import current_pledge
-from privacy.services import pledge_publish
+from privacy.services import pledge_delete, pledge_save
 
 
 def _councils(request) -> set[int] | None:
@@ -50,7 +50,13 @@ class PrivacyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Pledge)
-class PledgeAdmin(PrivacyAdmin):
+class PledgeAdmin(ServiceAdminMixin, PrivacyAdmin):
+    """A new wording is a new version (``pledge_publish``); a version nobody confirmed yet may be
+    corrected or removed; a confirmed one is read-only (the services refuse it too)."""
+
+    save_service = staticmethod(pledge_save)
+    delete_service = staticmethod(pledge_delete)
+    delete_keyword = "pledge"
     list_display = ["title", "version", "council", "created_at_label", "confirmed_count"]
     list_filter = [("council", RelatedOnly)]
     fields = ["council", "title", "text", "version", "created_at", "created_by"]
@@ -97,17 +103,14 @@ class PledgeAdmin(PrivacyAdmin):
                 initial.setdefault("text", latest.text)
         return initial
 
-    def save_model(self, request, obj, form, change):
-        if change:
-            super().save_model(request, obj, form, change)
-            return
-        created = pledge_publish(council=obj.council, title=obj.title, text=obj.text, by=request.user)
-        obj.pk, obj.version, obj.created_at, obj.created_by = (
-            created.pk,
-            created.version,
-            created.created_at,
-            created.created_by,
-        )
+    def save_arguments(self, request, form, formsets, change):
+        return {
+            "pledge": form.instance if change else None,
+            "council": form.instance.council,
+            "title": form.cleaned_data.get("title", ""),
+            "text": form.cleaned_data.get("text", ""),
+            "by": request.user,
+        }
 
     @admin.display(description="作成日")
     def created_at_label(self, obj: Pledge) -> str:

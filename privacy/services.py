@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import pghistory
 import pgtrigger
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -71,6 +72,42 @@ def pledge_publish(*, council: Council, title: str, text: str, by: AbstractBaseU
 
 def pledge_is_confirmed_by_anyone(pledge: Pledge) -> bool:
     return pledge.pk is not None and pledge.confirmations.exists()
+
+
+PLEDGE_CONFIRMED = (
+    "この版はすでに確認した方がいるため、変更・削除できません。文言を変えるときは新しい版を作成してください。"
+)
+
+
+@transaction.atomic
+def pledge_save(
+    *,
+    pledge: Pledge | None = None,
+    council: Council | None = None,
+    title: str,
+    text: str,
+    by: AbstractBaseUser | None,
+) -> Pledge:
+    """The admin's save: a new text is a new version (``pledge_publish``); a version nobody has
+    confirmed yet may still be corrected. A confirmed version never changes."""
+    if pledge is None or pledge.pk is None:
+        return pledge_publish(council=council, title=title, text=text, by=by)
+    Pledge.objects.select_for_update().filter(pk=pledge.pk).first()
+    if pledge_is_confirmed_by_anyone(pledge):
+        raise ValidationError(PLEDGE_CONFIRMED, code="confirmed")
+    pledge.title, pledge.text = title.strip(), text.strip()
+    pledge.full_clean()
+    pledge.save(update_fields=["title", "text"])
+    return pledge
+
+
+@transaction.atomic
+def pledge_delete(*, pledge: Pledge) -> None:
+    """Remove a version nobody has confirmed (e.g. published by mistake)."""
+    Pledge.objects.select_for_update().filter(pk=pledge.pk).first()
+    if pledge_is_confirmed_by_anyone(pledge):
+        raise ValidationError(PLEDGE_CONFIRMED, code="confirmed")
+    pledge.delete()
 
 
 def pledge_confirm(*, user: AbstractBaseUser, council: Council) -> PledgeConfirmation:
