@@ -19,7 +19,6 @@ from council.admin_base import (
     formset_rows,
     wareki,
 )
-from council.import_admin import SpreadsheetAdminMixin
 from council.models import (
     Body,
     BodyName,
@@ -284,8 +283,8 @@ class BodyStatusAdmin(HiddenFromIndexMixin, FieldsServiceAdmin):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(SpreadsheetAdminMixin, FieldsServiceAdmin):
-    spreadsheet_resource = "organizations"
+class OrganizationAdmin(FieldsServiceAdmin):
+    # 取り込み・書き出し buttons: added by spreadsheets.admin (an app above this one).
     save_service = staticmethod(organization_save)
     save_keyword = "organization"
     delete_service = staticmethod(organization_delete)
@@ -312,8 +311,8 @@ class PersonMembershipInline(MembershipInline):
 
 
 @admin.register(Person)
-class PersonAdmin(SpreadsheetAdminMixin, ServiceAdminMixin, ScopedAdmin):
-    spreadsheet_resource = "members"  # one row per membership: the person and the body they sit in
+class PersonAdmin(ServiceAdminMixin, ScopedAdmin):
+    # 取り込み・書き出し buttons: added by spreadsheets.admin (an app above this one).
     save_service = staticmethod(person_save)
     delete_service = staticmethod(person_delete)
     delete_keyword = "person"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.contrib.auth import get_user_model
 from django.db import models, transaction
@@ -24,6 +24,9 @@ from council.models import (
     RoleKind,
 )
 from council.wareki import EARLIEST_RECORD_YEAR
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User as AuthUser
 
 User = get_user_model()
 
@@ -319,7 +322,7 @@ def membership_add(
 
 
 @transaction.atomic
-def role_grant(*, user: User, council: Council, kind: str, body: Body | None = None) -> Role:
+def role_grant(*, user: AuthUser, council: Council, kind: str, body: Body | None = None) -> Role:
     """Give a user a role in a council. Secretariat users may use the admin."""
     role, _ = Role.objects.get_or_create(user=user, council=council, kind=kind, body=body)
     forget_roles(user)

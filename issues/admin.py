@@ -21,7 +21,6 @@ from council.admin_base import (
     scope_for_admin,
     wareki,
 )
-from council.import_admin import SpreadsheetAdminMixin
 from issues.models import (
     OPEN_STATUSES,
     ActionPlan,
@@ -42,6 +41,7 @@ from issues.services import (
 )
 from issues.workflow import IssueMoveRefused
 from meetings.models import Meeting
+from spreadsheets.admin_mixins import SpreadsheetAdminMixin
 
 
 class IssueMoveInline(ReadOnlyInlineMixin, ScopedTabularInline):

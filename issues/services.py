@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -30,7 +30,7 @@ class IssueChangedMeanwhile(IssueMoveRefused):
     """Somebody else moved the issue after the user loaded it (optimistic lock)."""
 
 
-def _display_name(user: AbstractBaseUser | None) -> str:
+def _display_name(user: User | None) -> str:
     if user is None:
         return "システム"
     # Japanese order: family name first (桑原 一郎), not Django's "first last".
@@ -43,7 +43,7 @@ def issue_raise(
     *,
     body: Body,
     title: str,
-    by: AbstractBaseUser | None,
+    by: User | None,
     background: str = "",
     origin: str = IssueOrigin.SECRETARIAT,
     origin_meeting: Meeting | None = None,
@@ -71,7 +71,7 @@ def issue_raise(
 
 
 def issue_record_raised(
-    *, issue: RegionalIssue, by: AbstractBaseUser | None, reason: str = "", at: dt.datetime | None = None
+    *, issue: RegionalIssue, by: User | None, reason: str = "", at: dt.datetime | None = None
 ) -> IssueMove:
     """Start the history of a newly saved issue with its 提起 move."""
     return IssueMove.objects.create(
@@ -130,7 +130,7 @@ def issue_update(
 def issue_save(
     *,
     issue: RegionalIssue | None = None,
-    by: AbstractBaseUser | None,
+    by: User | None,
     loaded_version: str = "",
     themes: Iterable[Theme] = (),
     action_plan: Iterable[RowEdit] = (),
@@ -173,7 +173,7 @@ def issue_move(
     *,
     issue: RegionalIssue,
     kind: str,
-    by: AbstractBaseUser | None,
+    by: User | None,
     reason: str = "",
     to_body: Body | None = None,
     at_meeting: Meeting | None = None,
@@ -242,7 +242,7 @@ def issue_move(
 
 
 def issue_escalate(
-    *, issue: RegionalIssue, by: AbstractBaseUser | None, reason: str = "", at_meeting: Meeting | None = None
+    *, issue: RegionalIssue, by: User | None, reason: str = "", at_meeting: Meeting | None = None
 ) -> IssueMove:
     """Move an issue to the parent of the body that holds it (上位の会議体へ上げる)."""
     return issue_move(issue=issue, kind=MoveKind.ESCALATE, by=by, reason=reason, at_meeting=at_meeting)

@@ -16,7 +16,6 @@ from council.admin_base import (
     formset_rows,
     wareki,
 )
-from council.import_admin import SpreadsheetAdminMixin
 from council.wareki import current_fiscal_year, fiscal_year_of, format_fiscal_year
 from meetings.models import Attendance, CalendarFeed, GuestAttendance, Handout, Meeting, MeetingItem
 from meetings.services import (
@@ -33,6 +32,7 @@ from meetings.services import (
     meeting_item_save,
     meeting_save,
 )
+from spreadsheets.admin_mixins import SpreadsheetAdminMixin
 
 
 class MeetingItemForm(forms.ModelForm):

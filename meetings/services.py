@@ -6,7 +6,7 @@ import codecs
 import datetime as dt
 from collections.abc import Iterable
 from pathlib import PurePath
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -28,7 +28,7 @@ from meetings.models import (
 )
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser as User
+    from django.contrib.auth.models import User
 
 
 def next_sequence(*, body: Body, fiscal_year: int) -> int:
@@ -505,7 +505,7 @@ def handout_add(
         meeting=meeting,
         title=title[:200],
         content_type=content_type,
-        size=file.size,
+        size=cast(int, file.size),  # handout_check_file refused a file without a size
         uploaded_by=uploaded_by,
     )
     handout.file.save(file.name, file, save=False)
