@@ -126,7 +126,7 @@ def report_list(request: HttpRequest, slug: str) -> HttpResponse:
         fiscal_year=fiscal_year,
         form=form,
         page=page,
-        # The spreadsheet export (council.import_views.export) is the secretariat's: nobody else
+        # The spreadsheet export (spreadsheets.views.export) is the secretariat's: nobody else
         # is shown a link that would answer 403.
         can_export=is_secretariat_of(request.user, council.pk),
     )

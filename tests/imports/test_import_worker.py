@@ -21,8 +21,8 @@ from django.db import connection
 from django.urls import reverse
 
 from config.celery import app
-from spreadsheets import tables as spreadsheets
 from meetings.models import Meeting, MeetingItem
+from spreadsheets import tables as spreadsheets
 from spreadsheets.tasks import read_state
 
 ROWS = 2500

@@ -13,8 +13,8 @@ import pytest
 from django.urls import reverse
 
 from config.celery import app as celery_app
-from spreadsheets import tables as spreadsheets
 from meetings.models import Meeting
+from spreadsheets import tables as spreadsheets
 from spreadsheets.tasks import import_spreadsheet, read_state, write_state
 from spreadsheets.views import _store_upload
 from tests.imports.conftest import MEETINGS_CSV, csv_bytes
