@@ -15,6 +15,9 @@ from council.admin_base import (
     ScopedAdmin,
     ScopedStackedInline,
     ScopedTabularInline,
+    ServiceAdminMixin,
+    form_values,
+    formset_rows,
     scope_for_admin,
     wareki,
 )
@@ -27,7 +30,15 @@ from issues.models import (
     RegionalIssue,
     Theme,
 )
-from issues.services import issue_escalate, issue_record_raised
+from issues.services import (
+    action_plan_delete,
+    action_plan_row_delete,
+    action_plan_row_save,
+    action_plan_save,
+    issue_delete,
+    issue_escalate,
+    issue_save,
+)
 from issues.workflow import IssueMoveRefused
 from meetings.models import Meeting
 from spreadsheets.admin_mixins import SpreadsheetAdminMixin
@@ -106,8 +117,14 @@ class EscalateForm(forms.Form):
 
 
 @admin.register(RegionalIssue)
-class RegionalIssueAdmin(SpreadsheetAdminMixin, ScopedAdmin):
+class RegionalIssueAdmin(SpreadsheetAdminMixin, ServiceAdminMixin, ScopedAdmin):
+    """A new issue is raised by ``issue_raise`` (its history starts with 提起); a stored one changes
+    by ``issue_update`` (with the ``updated_at`` check); moves go through the action."""
+
     spreadsheet_resource = "issues"
+    save_service = staticmethod(issue_save)
+    delete_service = staticmethod(issue_delete)
+    delete_keyword = "issue"
     list_display = ["title", "body", "status", "raised_on_display", "theme_marks", "move_count", "council"]
     list_filter = [
         ("council", RelatedOnly),
@@ -187,10 +204,16 @@ class RegionalIssueAdmin(SpreadsheetAdminMixin, ScopedAdmin):
     def move_count(self, obj: RegionalIssue) -> str:
         return f"{obj._moves}件"
 
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        if not change:
-            issue_record_raised(issue=obj, by=request.user, reason="管理画面から登録")
+    def save_arguments(self, request, form, formsets, change):
+        plans = [row for f in formsets if f.model is ActionPlan for row in formset_rows(f)]
+        return {
+            "issue": form.instance if change else None,
+            "by": request.user,
+            "loaded_version": form.cleaned_data.get("loaded_version", ""),
+            "themes": form.cleaned_data.get("themes", []),
+            "action_plan": plans,
+            **form_values(form),
+        }
 
     @admin.action(description="選択した地域課題を上位の会議体へ上げる（提案）", permissions=["change"])
     def escalate_to_parent(self, request, queryset):
@@ -259,7 +282,13 @@ class ActionPlanRowInline(ScopedTabularInline):
 
 
 @admin.register(ActionPlan)
-class ActionPlanAdmin(ScopedAdmin):
+class ActionPlanAdmin(ServiceAdminMixin, ScopedAdmin):
+    """Saved with its rows by ``action_plan_save``, as on the issue's アクションプラン page (rows in
+    the order of their 順番, numbered 1, 2, 3 …)."""
+
+    save_service = staticmethod(action_plan_save)
+    delete_service = staticmethod(action_plan_delete)
+    delete_keyword = "plan"
     list_display = ["issue", "updated_at"]
     list_filter = [("issue__council", RelatedOnly)]
     search_fields = ["issue__title", "target_state"]
@@ -267,9 +296,35 @@ class ActionPlanAdmin(ScopedAdmin):
     autocomplete_fields = ["issue"]
     inlines = [ActionPlanRowInline]
 
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        return [*fields, "issue"] if obj is not None else fields  # a plan belongs to its issue
+
+    def save_arguments(self, request, form, formsets, change):
+        typed = []
+        for formset in formsets:
+            if formset.model is not ActionPlanRow:
+                continue
+            for n, edit in enumerate(formset_rows(formset, keep_unchanged=True)):
+                if not edit.delete:
+                    position = edit.values.get("position")
+                    typed.append((position if position is not None else 10_000 + n, n, edit.values))
+        return {
+            "issue": form.instance.issue,
+            "target_state": form.cleaned_data.get("target_state", ""),
+            "rows": [values for _, _, values in sorted(typed, key=lambda t: t[:2])],
+        }
+
 
 @admin.register(ActionPlanRow)
-class ActionPlanRowAdmin(HiddenFromIndexMixin, ScopedAdmin):
+class ActionPlanRowAdmin(HiddenFromIndexMixin, ServiceAdminMixin, ScopedAdmin):
+    save_service = staticmethod(action_plan_row_save)
+    delete_service = staticmethod(action_plan_row_delete)
+    delete_keyword = "row"
+
+    def save_arguments(self, request, form, formsets, change):
+        return {"row": form.instance if change else None, **form_values(form)}
+
     list_display = ["problem", "plan", "due_label"]
     list_select_related = ["plan__issue"]
 

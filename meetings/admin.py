@@ -12,17 +12,25 @@ from council.admin_base import (
     ScopedAdmin,
     ScopedTabularInline,
     ServiceAdminMixin,
+    form_values,
+    formset_rows,
     wareki,
 )
 from council.wareki import current_fiscal_year, fiscal_year_of, format_fiscal_year
 from meetings.models import Attendance, CalendarFeed, GuestAttendance, Handout, Meeting, MeetingItem
 from meetings.services import (
+    attendance_delete,
+    attendance_save,
+    calendar_feed_delete,
+    guest_attendance_delete,
+    guest_attendance_save,
     handout_check_file,
     handout_delete,
     handout_save,
-    meeting_recount_attendance,
-    meeting_renumber_items,
-    meeting_save_numbered,
+    meeting_delete,
+    meeting_item_delete,
+    meeting_item_save,
+    meeting_save,
 )
 from spreadsheets.admin_mixins import SpreadsheetAdminMixin
 
@@ -173,8 +181,15 @@ class MeetingAdminForm(forms.ModelForm):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(SpreadsheetAdminMixin, ScopedAdmin):
+class MeetingAdmin(SpreadsheetAdminMixin, ServiceAdminMixin, ScopedAdmin):
+    """Saved by ``meeting_save`` (the page's ``meeting_update`` for a stored meeting: the same
+    第N回 and 年度 rule and ``updated_at`` check) with its items and attendance; handouts by the
+    handout services."""
+
     spreadsheet_resource = "meetings"
+    save_service = staticmethod(meeting_save)
+    delete_service = staticmethod(meeting_delete)
+    delete_keyword = "meeting"
     form = MeetingAdminForm
     list_display = [
         "body",
@@ -259,35 +274,33 @@ class MeetingAdmin(SpreadsheetAdminMixin, ScopedAdmin):
     def item_count(self, obj: Meeting) -> str:
         return f"{obj._items}項目" if obj._items else "未入力"
 
-    def save_model(self, request, obj, form, change):
-        # A meeting moved into another fiscal year takes the next 第N回 there; otherwise it keeps its own.
-        old_year = (
-            Meeting.objects.filter(pk=obj.pk).values_list("fiscal_year", flat=True).first()
-            if change
-            else None
-        )
-        meeting_save_numbered(meeting=obj, renumber=change and old_year != obj.fiscal_year)
+    def save_arguments(self, request, form, formsets, change):
+        rows: dict[type, list] = {MeetingItem: [], Attendance: [], GuestAttendance: []}
+        for formset in formsets:
+            if formset.model in rows:
+                rows[formset.model] = formset_rows(formset)
+            if formset.model is MeetingItem:
+                # New bullets whose 順番 was left blank go after the existing ones, in the order typed.
+                for n, edit in enumerate(rows[MeetingItem]):
+                    if not edit.delete and edit.values.get("position") is None:
+                        edit.values["position"] = 10_000 + n
+        data = form.cleaned_data
+        return {
+            "meeting": form.instance if change else None,
+            # A change form always carries the stamp; one posted without it is refused as stale.
+            "loaded_version": data.get("loaded_version", ""),
+            **form_values(form),
+            "fiscal_year": data.get("fiscal_year"),
+            "items": rows[MeetingItem],
+            "attendance": rows[Attendance],
+            "guests": rows[GuestAttendance],
+        }
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         for formset in formsets:
-            if formset.model in (Attendance, GuestAttendance) and formset.has_changed():
-                meeting_recount_attendance(meeting=form.instance)
-                break
-
-    def save_formset(self, request, form, formset, change):
-        if formset.model is MeetingItem:
-            # New bullets whose 順番 was left blank go after the existing ones, in the order typed.
-            for n, item_form in enumerate(formset.forms):
-                if item_form.has_changed() and item_form.instance.position is None:
-                    item_form.instance.position = 10_000 + n
-            super().save_formset(request, form, formset, change)
-            meeting_renumber_items(meeting=form.instance)
-            return
-        if formset.model is Handout:
-            self._save_handouts(request, form.instance, formset)
-            return
-        super().save_formset(request, form, formset, change)
+            if formset.model is Handout:
+                self._save_handouts(request, form.instance, formset)
 
     def _save_handouts(self, request, meeting: Meeting, formset) -> None:
         # What formset.save() would record, for the admin's change message.
@@ -308,8 +321,15 @@ class MeetingAdmin(SpreadsheetAdminMixin, ScopedAdmin):
 
 
 @admin.register(MeetingItem)
-class MeetingItemAdmin(ScopedAdmin):
+class MeetingItemAdmin(ServiceAdminMixin, ScopedAdmin):
     """Searching every meeting's 取組・検討内容 at once (e.g. all mentions of 就労パスポート)."""
+
+    save_service = staticmethod(meeting_item_save)
+    delete_service = staticmethod(meeting_item_delete)
+    delete_keyword = "meeting_item"
+
+    def save_arguments(self, request, form, formsets, change):
+        return {"meeting_item": form.instance if change else None, **form_values(form)}
 
     list_display = ["text", "meeting", "meeting_date"]
     list_filter = [("meeting__body__council", RelatedOnly), ("meeting__body", RelatedOnly)]
@@ -323,14 +343,28 @@ class MeetingItemAdmin(ScopedAdmin):
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(HiddenFromIndexMixin, ScopedAdmin):
+class AttendanceAdmin(HiddenFromIndexMixin, ServiceAdminMixin, ScopedAdmin):
+    save_service = staticmethod(attendance_save)
+    delete_service = staticmethod(attendance_delete)
+    delete_keyword = "attendance"
+
+    def save_arguments(self, request, form, formsets, change):
+        return {"attendance": form.instance if change else None, **form_values(form)}
+
     list_display = ["person", "meeting"]
     list_select_related = ["person__organization", "meeting__body"]
     autocomplete_fields = ["person", "meeting"]
 
 
 @admin.register(GuestAttendance)
-class GuestAttendanceAdmin(HiddenFromIndexMixin, ScopedAdmin):
+class GuestAttendanceAdmin(HiddenFromIndexMixin, ServiceAdminMixin, ScopedAdmin):
+    save_service = staticmethod(guest_attendance_save)
+    delete_service = staticmethod(guest_attendance_delete)
+    delete_keyword = "guest"
+
+    def save_arguments(self, request, form, formsets, change):
+        return {"guest": form.instance if change else None, **form_values(form)}
+
     list_display = ["meeting", "organization", "organization_name", "people"]
     list_select_related = ["meeting__body", "organization"]
     autocomplete_fields = ["organization", "meeting"]
@@ -358,7 +392,7 @@ class HandoutAdmin(ServiceAdminMixin, ScopedAdmin):
 
 
 @admin.register(CalendarFeed)
-class CalendarFeedAdmin(ScopedAdmin):
+class CalendarFeedAdmin(ServiceAdminMixin, ScopedAdmin):
     """The secretariat sees who subscribes to what, and can stop a feed (e.g. someone left).
 
     Feeds are created by their owners on the カレンダー連携 page; the token is a credential and is
@@ -374,11 +408,9 @@ class CalendarFeedAdmin(ScopedAdmin):
     actions = ["revoke_selected"]
 
     # Nothing is edited: a feed is stopped by the revoke action (calendar_feed_revoke).
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
+    save_service = None
+    delete_service = staticmethod(calendar_feed_delete)
+    delete_keyword = "feed"
 
     @admin.action(description="選択したカレンダーURLを停止する")
     def revoke_selected(self, request, queryset):
