@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "subcommittees",
     "issues",
     "reports",
+    "dashboard",
     "privacy",
     "demo",  # the top layer: imports every app, imported by none
 ]
@@ -124,7 +125,7 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # In development WhiteNoise serves straight from the app and project static folders.
 WHITENOISE_USE_FINDERS = DEBUG
 MEDIA_ROOT = VAR_DIR / "media"
-# Uploaded handouts and generated PDFs are served by a permission-checking view (council.views.
+# Uploaded handouts and generated PDFs are served by a permission-checking view (dashboard.views.
 # protected_file), never by the web server: the URL prefix only names that view.
 MEDIA_URL = "/files/"
 

@@ -3,8 +3,6 @@ from __future__ import annotations
 from django.contrib import admin
 from django.urls import include, path
 
-from council.views import protected_file
-
 admin.site.site_header = "地域自立支援協議会 事務局システム"
 admin.site.site_title = "協議会 事務局"
 admin.site.index_title = "事務局の管理画面"
@@ -15,6 +13,7 @@ urlpatterns = [
     path("", include("accounts.urls")),  # 2段階認証 (before django.contrib.auth's accounts/ pages)
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("council.urls")),
+    path("", include("dashboard.urls")),
     path("", include("meetings.urls")),
     path("", include("meetings.planning_urls")),
     path("", include("issues.urls")),
@@ -23,5 +22,4 @@ urlpatterns = [
     path("", include("reports.urls")),
     path("", include("privacy.urls")),
     path("", include("audit.urls")),
-    path("files/<path:name>", protected_file, name="protected_file"),
 ]

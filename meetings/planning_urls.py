@@ -4,7 +4,6 @@ from meetings import planning_views
 
 urlpatterns = [
     path("c/<slug:slug>/schedule/", planning_views.schedule, name="schedule"),
-    path("c/<slug:slug>/dashboard/", planning_views.dashboard, name="dashboard"),
     path("c/<slug:slug>/calendars/", planning_views.calendars, name="calendars"),
     path("c/<slug:slug>/calendars/<int:pk>/revoke/", planning_views.calendar_revoke, name="calendar_revoke"),
     # No login: calendar apps cannot sign in, the secret token is the credential.

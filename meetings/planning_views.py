@@ -17,14 +17,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from council.access import (
-    get_council_for_secretariat,
     get_council_for_user,
     readable_bodies,
 )
 from council.models import Body, Council
 from council.pages import council_context, selected_fiscal_year
 from council.tree import exists_in
-from council.wareki import current_fiscal_year, format_wareki
+from council.wareki import current_fiscal_year
 from meetings.feeds import (
     build_ics,
     calendar_feed_create,
@@ -37,7 +36,7 @@ from meetings.feeds import (
     get_own_feed,
 )
 from meetings.models import CalendarFeedScope, Meeting
-from meetings.schedule import dashboard_for, schedule_for, tree_order
+from meetings.schedule import schedule_for, tree_order
 
 
 @login_required
@@ -50,24 +49,6 @@ def schedule(request: HttpRequest, slug: str) -> HttpResponse:
         request,
         "meetings/schedule.html",
         council_context(request, council, fiscal_year=fiscal_year, schedule=grid),
-    )
-
-
-@login_required
-@require_safe
-def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
-    council = get_council_for_secretariat(request.user, slug, page="事務局ダッシュボード")
-    data = dashboard_for(council=council, user=request.user, today=timezone.localdate())
-    return render(
-        request,
-        "meetings/dashboard.html",
-        council_context(
-            request,
-            council,
-            fiscal_year=data.fiscal_year,
-            dashboard=data,
-            today_label=format_wareki(data.today, weekday=True),
-        ),
     )
 
 

@@ -13,9 +13,12 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from council.access import forget_roles
 from council.models import Council, Person, Role
+from meetings.models import Attendance, CalendarFeed
 from privacy.models import PersonalDataRequest, Pledge, PledgeConfirmation, RequestKind
 from privacy.selectors import current_pledge, forget_pledges
+from subcommittees.models import EvaluationComment
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -139,9 +142,6 @@ def person_export(*, person: Person) -> dict:
     Five queries whatever the size: memberships, attendance, comments, the account's roles and
     its pledge confirmations.
     """
-    from meetings.models import Attendance
-    from subcommittees.models import EvaluationComment
-
     memberships = person.memberships.select_related("body").order_by("term_start", "id")
     attendance = (
         Attendance.objects.filter(person=person)
@@ -267,8 +267,6 @@ def person_erase(
     Memberships, attendance and meeting counts stay, so the council's reports still render (the
     person appears as 「（削除済みの構成員 N）」). Irreversible.
     """
-    from subcommittees.models import EvaluationComment
-
     person = (
         Person.objects.select_for_update(of=("self",)).select_related("council", "user").get(pk=person.pk)
     )
@@ -293,11 +291,8 @@ def person_erase(
 
 def _erase_account(*, user, council: Council) -> None:
     """Remove the account's access to the council; deactivate and blank it unless it serves elsewhere."""
-    from meetings.models import CalendarFeed
-
     Role.objects.filter(user=user, council=council).delete()
     CalendarFeed.objects.filter(user=user, council=council).delete()
-    from council.access import forget_roles
 
     forget_roles(user)
     if Role.objects.filter(user=user).exists():

@@ -18,9 +18,9 @@ from council.models import Body, BodyKind, BodyStatusKind
 from council.services import body_create, body_set_status
 from council.wareki import add_months
 from council.wareki import months_into_fiscal_year as months_elapsed
+from dashboard.selectors import dashboard_for, expected_by_now
 from issues.models import IssueStatus, RegionalIssue
 from meetings.models import MeetingStatus
-from meetings.schedule import dashboard_for, expected_by_now
 from tests.factories import MeetingFactory, RegionalIssueFactory
 
 pytestmark = pytest.mark.django_db
