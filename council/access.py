@@ -19,7 +19,12 @@ from django.http import Http404
 from council.models import Body, BodyKind, Council, Membership, Role, RoleKind
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+    from typing import TypeAlias
+
+    from django.contrib.auth.models import AbstractUser, AnonymousUser
+
+    # Who asks: a signed-in user (their is_superuser is read) or an anonymous visitor.
+    AnyUser: TypeAlias = AbstractUser | AnonymousUser
 
 M = TypeVar("M", bound=Model)
 
@@ -60,32 +65,32 @@ SHARED_MODELS: frozenset[str] = frozenset({"issues.theme"})
 _CACHE_ATTR = "_kyogikai_roles"
 
 
-def roles_of(user: AbstractBaseUser | AnonymousUser) -> list[Role]:
+def roles_of(user: AnyUser) -> list[Role]:
     """The user's council roles, read once per user object (i.e. once per request)."""
     if not user.is_authenticated:
         return []
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is None:
-        cached = list(Role.objects.filter(user=user).select_related("council", "body"))
+        cached = list(Role.objects.filter(user_id=user.pk).select_related("council", "body"))
         setattr(user, _CACHE_ATTR, cached)
     return cached
 
 
-def forget_roles(user: AbstractBaseUser | AnonymousUser) -> None:
+def forget_roles(user: AnyUser) -> None:
     """Drop the cached roles after a change (role_grant calls it)."""
     if hasattr(user, _CACHE_ATTR):
         delattr(user, _CACHE_ATTR)
 
 
-def council_ids_for(user: AbstractBaseUser | AnonymousUser, *, kinds: set[str] | None = None) -> set[int]:
+def council_ids_for(user: AnyUser, *, kinds: set[str] | None = None) -> set[int]:
     return {role.council_id for role in roles_of(user) if kinds is None or role.kind in kinds}
 
 
-def secretariat_council_ids(user: AbstractBaseUser | AnonymousUser) -> set[int]:
+def secretariat_council_ids(user: AnyUser) -> set[int]:
     return council_ids_for(user, kinds={RoleKind.SECRETARIAT})
 
 
-def is_secretariat_of(user: AbstractBaseUser | AnonymousUser, council_id: int) -> bool:
+def is_secretariat_of(user: AnyUser, council_id: int) -> bool:
     return user.is_superuser or council_id in secretariat_council_ids(user)
 
 
@@ -96,15 +101,13 @@ def council_path(model: type[Model]) -> str:
         raise LookupError(f"{model._meta.label} has no entry in council.access.COUNCIL_PATHS") from None
 
 
-def _scope(
-    queryset: QuerySet[M], user: AbstractBaseUser | AnonymousUser, council_ids: set[int]
-) -> QuerySet[M]:
+def _scope(queryset: QuerySet[M], user: AnyUser, council_ids: set[int]) -> QuerySet[M]:
     if user.is_authenticated and user.is_superuser:
         return queryset
     return queryset.filter(**{f"{council_path(queryset.model)}__in": council_ids})
 
 
-def for_user(queryset: QuerySet[M], user: AbstractBaseUser | AnonymousUser) -> QuerySet[M]:
+def for_user(queryset: QuerySet[M], user: AnyUser) -> QuerySet[M]:
     """Rows of the councils the user holds any role in (superusers, who operate the site: all)."""
     return _scope(queryset, user, council_ids_for(user))
 
@@ -137,7 +140,7 @@ CASE_CONFERENCE_PATHS: dict[str, str] = {
 }
 
 
-def for_admin(queryset: QuerySet[M], user: AbstractBaseUser | AnonymousUser) -> QuerySet[M]:
+def for_admin(queryset: QuerySet[M], user: AnyUser) -> QuerySet[M]:
     """Rows of the councils whose secretariat the user is: what the admin shows them.
 
     Case-conference rows of a council whose current pledge the user has not confirmed are left out.
@@ -213,15 +216,15 @@ READ_ALL_BUT_CASE_CONFERENCES = frozenset({RoleKind.SECRETARIAT, RoleKind.REVIEW
 READ_ALL_ISSUES = frozenset({RoleKind.SECRETARIAT, RoleKind.REVIEWER})
 
 
-def council_roles(user: AbstractBaseUser | AnonymousUser, council_id: int) -> list[Role]:
+def council_roles(user: AnyUser, council_id: int) -> list[Role]:
     return [role for role in roles_of(user) if role.council_id == council_id]
 
 
-def can_read_council(user: AbstractBaseUser | AnonymousUser, council_id: int) -> bool:
+def can_read_council(user: AnyUser, council_id: int) -> bool:
     return bool(user.is_authenticated and (user.is_superuser or council_roles(user, council_id)))
 
 
-def has_role_in(user: AbstractBaseUser | AnonymousUser, council_id: int, kinds: frozenset[str]) -> bool:
+def has_role_in(user: AnyUser, council_id: int, kinds: frozenset[str]) -> bool:
     """True for superusers and for holders of one of ``kinds`` in the council."""
     if not user.is_authenticated:
         return False
@@ -253,34 +256,34 @@ class PledgeRequired(Exception):
         self.council = council
 
 
-def require_pledge(user: AbstractBaseUser | AnonymousUser, council: Council) -> None:
+def require_pledge(user: AnyUser, council: Council) -> None:
     """For pages that carry case-conference data of the whole council (a person's disclosure)."""
     if not has_confirmed_pledge(user, council.pk):
         raise PledgeRequired(council=council)
 
 
-_pledge_source: Callable[[AbstractBaseUser], set[int]] | None = None
+_pledge_source: Callable[[AnyUser], set[int]] | None = None
 
 
-def register_pledge_source(source: Callable[[AbstractBaseUser], set[int]]) -> None:
+def register_pledge_source(source: Callable[[AnyUser], set[int]]) -> None:
     """Called once by privacy.apps: ``source(user)`` returns the councils whose current pledge they confirmed."""
     global _pledge_source
     _pledge_source = source
 
 
-def pledged_council_ids(user: AbstractBaseUser | AnonymousUser) -> set[int]:
+def pledged_council_ids(user: AnyUser) -> set[int]:
     if not user.is_authenticated or _pledge_source is None:
         return set()
     return _pledge_source(user)
 
 
-def has_confirmed_pledge(user: AbstractBaseUser | AnonymousUser, council_id: int) -> bool:
+def has_confirmed_pledge(user: AnyUser, council_id: int) -> bool:
     if user.is_authenticated and user.is_superuser:
         return True
     return council_id in pledged_council_ids(user)
 
 
-def pledge_required(user: AbstractBaseUser | AnonymousUser, body: Body) -> bool:
+def pledge_required(user: AnyUser, body: Body) -> bool:
     """True when ``body`` is a case conference and the user has not confirmed its council's pledge.
 
     Callers first check that the user may see the body at all (others get 404, not the pledge).
@@ -296,7 +299,7 @@ def pledge_required(user: AbstractBaseUser | AnonymousUser, body: Body) -> bool:
 # for a case conference whose pledge the user has not confirmed.
 
 
-def can_see_body(user: AbstractBaseUser | AnonymousUser, body: Body) -> bool:
+def can_see_body(user: AnyUser, body: Body) -> bool:
     if not user.is_authenticated:
         return False
     if user.is_superuser:
@@ -311,11 +314,11 @@ def can_see_body(user: AbstractBaseUser | AnonymousUser, body: Body) -> bool:
     return any(role.kind in READ_ALL_BUT_CASE_CONFERENCES for role in roles)
 
 
-def can_read_body(user: AbstractBaseUser | AnonymousUser, body: Body) -> bool:
+def can_read_body(user: AnyUser, body: Body) -> bool:
     return can_see_body(user, body) and not pledge_required(user, body)
 
 
-def can_edit_body(user: AbstractBaseUser | AnonymousUser, body: Body) -> bool:
+def can_edit_body(user: AnyUser, body: Body) -> bool:
     """Editing also needs reading: a case conference's editor must have confirmed the pledge."""
     if not user.is_authenticated:
         return False
@@ -327,7 +330,7 @@ def can_edit_body(user: AbstractBaseUser | AnonymousUser, body: Body) -> bool:
     )
 
 
-def visible_bodies(user: AbstractBaseUser | AnonymousUser, council: Council) -> QuerySet[Body]:
+def visible_bodies(user: AnyUser, council: Council) -> QuerySet[Body]:
     """The council's bodies the user may be told about (the body tree)."""
     bodies = Body.objects.filter(council=council)
     if user.is_authenticated and user.is_superuser:
@@ -341,7 +344,7 @@ def visible_bodies(user: AbstractBaseUser | AnonymousUser, council: Council) -> 
     return bodies.filter(own)
 
 
-def readable_bodies(user: AbstractBaseUser | AnonymousUser, council: Council) -> QuerySet[Body]:
+def readable_bodies(user: AnyUser, council: Council) -> QuerySet[Body]:
     """The council's bodies whose content the user may read: lists, schedule, feeds, exports, documents."""
     bodies = visible_bodies(user, council)
     if has_confirmed_pledge(user, council.pk):
@@ -349,12 +352,12 @@ def readable_bodies(user: AbstractBaseUser | AnonymousUser, council: Council) ->
     return bodies.exclude(kind=BodyKind.CASE_CONFERENCE)
 
 
-def readable_q(user: AbstractBaseUser | AnonymousUser, council: Council, *, prefix: str = "body__") -> Q:
+def readable_q(user: AnyUser, council: Council, *, prefix: str = "body__") -> Q:
     """A filter for rows of any model reached through its body (``prefix`` as in CASE_CONFERENCE_PATHS)."""
     return Q(**{f"{prefix}council": council, f"{prefix}in": readable_bodies(user, council)})
 
 
-def get_council_for_user(user: AbstractBaseUser | AnonymousUser, slug: str) -> Council:
+def get_council_for_user(user: AnyUser, slug: str) -> Council:
     """The council of a page's URL, or 404 for anyone without a role in it."""
     council = Council.objects.filter(slug=slug).first()
     if council is None or not can_read_council(user, council.pk):
@@ -362,7 +365,7 @@ def get_council_for_user(user: AbstractBaseUser | AnonymousUser, slug: str) -> C
     return council
 
 
-def get_council_for_secretariat(user: AbstractBaseUser | AnonymousUser, slug: str, *, page: str) -> Council:
+def get_council_for_secretariat(user: AnyUser, slug: str, *, page: str) -> Council:
     """The council of a secretariat-only page: 404 for outsiders, 403 (saying which page) for the rest."""
     council = get_council_for_user(user, slug)
     if not is_secretariat_of(user, council.pk):
@@ -371,7 +374,7 @@ def get_council_for_secretariat(user: AbstractBaseUser | AnonymousUser, slug: st
 
 
 def check_body(
-    user: AbstractBaseUser | AnonymousUser,
+    user: AnyUser,
     body: Body,
     *,
     write: bool = False,
@@ -389,9 +392,7 @@ def check_body(
         raise PermissionDenied(denied)
 
 
-def get_body_for_user(
-    user: AbstractBaseUser | AnonymousUser, council: Council, pk: int, *, write: bool = False
-) -> Body:
+def get_body_for_user(user: AnyUser, council: Council, pk: int, *, write: bool = False) -> Body:
     body = Body.objects.select_related("parent", "council").filter(council=council, pk=pk).first()
     if body is None:
         raise Http404
@@ -399,7 +400,7 @@ def get_body_for_user(
     return body
 
 
-def is_reviewer_of(user: AbstractBaseUser | AnonymousUser, council_id: int) -> bool:
+def is_reviewer_of(user: AnyUser, council_id: int) -> bool:
     """福祉課 (RoleKind.REVIEWER) of the council, or a superuser (``has_role_in``): returns or
     approves evaluations, and may ask for any of the council's documents."""
     return has_role_in(user, council_id, frozenset({RoleKind.REVIEWER}))

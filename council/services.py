@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from django.contrib.auth import get_user_model
 from django.db import models, transaction
@@ -37,14 +37,21 @@ M = TypeVar("M", bound=models.Model)
 
 
 @dataclass(frozen=True)
-class RowEdit:
+class RowEdit(Generic[M]):
     """One row of a table typed together with its parent (the admin's inlines): the stored row
     (None for a new one), the values typed, or ``delete`` to remove it. The parent's service
     writes the rows, so a record and its rows are saved by one rule."""
 
-    row: models.Model | None
+    row: M | None
     values: dict[str, Any] = field(default_factory=dict)
     delete: bool = False
+
+    @property
+    def stored(self) -> M:
+        """The stored row of an edit that deletes one."""
+        if self.row is None:
+            raise ValueError("a row that was never saved cannot be deleted")
+        return self.row
 
 
 def save_fields(instance: M, fields: dict[str, Any], allowed: frozenset[str]) -> M:
@@ -174,9 +181,9 @@ def body_save(
     *,
     body: Body | None = None,
     fiscal_year: int,
-    statuses: Iterable[RowEdit] = (),
-    names: Iterable[RowEdit] = (),
-    memberships: Iterable[RowEdit] = (),
+    statuses: Iterable[RowEdit[BodyStatus]] = (),
+    names: Iterable[RowEdit[BodyName]] = (),
+    memberships: Iterable[RowEdit[Membership]] = (),
     **fields,
 ) -> Body:
     """Create or change a body with its rows (状態・名称の履歴・構成員), as typed in one form.
@@ -195,14 +202,14 @@ def body_save(
             body_rename(body=body, fiscal_year=fiscal_year, name=new_name)
     for edit in statuses:
         if edit.delete:
-            body_status_delete(body_status=edit.row)
+            body_status_delete(body_status=edit.stored)
         else:
             body_status_save(body_status=edit.row, **{**edit.values, "body": body})
-    for edit in names:
-        if edit.delete:
-            body_name_delete(body_name=edit.row)
+    for name_edit in names:
+        if name_edit.delete:
+            body_name_delete(body_name=name_edit.stored)
         else:
-            body_name_save(body_name=edit.row, **{**edit.values, "body": body})
+            body_name_save(body_name=name_edit.row, **{**name_edit.values, "body": body})
     _save_memberships(memberships, body=body)
     body_ensure_history(body=body, fiscal_year=fiscal_year)
     return body
@@ -262,7 +269,9 @@ PERSON_FIELDS = frozenset({"council", "name", "name_kana", "organization", "posi
 
 
 @transaction.atomic
-def person_save(*, person: Person | None = None, memberships: Iterable[RowEdit] = (), **fields) -> Person:
+def person_save(
+    *, person: Person | None = None, memberships: Iterable[RowEdit[Membership]] = (), **fields
+) -> Person:
     """Create or change a person, with the bodies they sit in (memberships) typed with them."""
     person = save_fields(person or Person(), fields, PERSON_FIELDS)
     _save_memberships(memberships, person=person)
@@ -290,10 +299,10 @@ def membership_delete(*, membership: Membership) -> None:
     membership.delete()
 
 
-def _save_memberships(edits: Iterable[RowEdit], **parent) -> None:
+def _save_memberships(edits: Iterable[RowEdit[Membership]], **parent) -> None:
     for edit in edits:
         if edit.delete:
-            membership_delete(membership=edit.row)
+            membership_delete(membership=edit.stored)
         else:
             membership_save(membership=edit.row, **{**edit.values, **parent})
 

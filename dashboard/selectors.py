@@ -23,7 +23,7 @@ from meetings.models import Meeting, MeetingItem, MeetingStatus
 from meetings.schedule import first_fiscal_year, meeting_label
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
+    from council.access import AnyUser
 
 # Early warning against 形骸化: an active body with no held meeting for this many months is flagged.
 SILENT_MONTHS = 4
@@ -49,7 +49,7 @@ class TreeRow:
         return BodyStatusKind(self.status).label
 
 
-def council_tree(*, council: Council, user: AbstractBaseUser, fiscal_year: int) -> list[TreeRow]:
+def council_tree(*, council: Council, user: AnyUser, fiscal_year: int) -> list[TreeRow]:
     """The bodies the user may open, in tree order, with their state and counts in the 年度."""
     bodies = list(
         visible_bodies(user, council)  # names in the tree; a case conference opens after the pledge
@@ -233,7 +233,7 @@ def build_dashboard(
     upcoming = list(upcoming)
     for meeting in upcoming:
         meeting.body = by_id[meeting.body_id]
-        meeting.label = meeting_label(meeting, name(meeting.body, meeting.fiscal_year))
+        meeting.label = meeting_label(meeting, name(meeting.body, meeting.fiscal_year))  # type: ignore[attr-defined]  # for the template
 
     chase = []
     for meeting in to_chase:
@@ -275,17 +275,17 @@ def build_dashboard(
     status_labels = dict(IssueStatus.choices)
     loads: dict[int, IssueLoad] = {}
     for body_id, status, count in open_issues:
-        body = by_id.get(body_id)
-        if body is None:
+        holder = by_id.get(body_id)
+        if holder is None:
             continue
         load = loads.get(body_id)
         if load is None:
             load = loads[body_id] = IssueLoad(
-                body=body,
-                name=name(body),
+                body=holder,
+                name=name(holder),
                 total=0,
                 by_status=[],
-                body_status=body.status_in(fiscal_year) or BodyStatusKind.ACTIVE,
+                body_status=holder.status_in(fiscal_year) or BodyStatusKind.ACTIVE,
             )
         load.total += count
         load.by_status.append((status_labels.get(status, status), count))
@@ -306,7 +306,7 @@ def build_dashboard(
     )
 
 
-def dashboard_for(*, council: Council, user: AbstractBaseUser, today: dt.date) -> Dashboard:
+def dashboard_for(*, council: Council, user: AnyUser, today: dt.date) -> Dashboard:
     """The secretariat's dashboard of ``council`` on ``today``: seven queries, whatever the data.
 
     The caller checks that the user is the council's secretariat; case conferences are on it once

@@ -133,7 +133,7 @@ def issue_save(
     by: User | None,
     loaded_version: str = "",
     themes: Iterable[Theme] = (),
-    action_plan: Iterable[RowEdit] = (),
+    action_plan: Iterable[RowEdit[ActionPlan]] = (),
     body: Body | None = None,
     council=None,
     **fields,
@@ -153,7 +153,7 @@ def issue_save(
         )
     for edit in action_plan:
         if edit.delete:
-            action_plan_delete(plan=edit.row)
+            action_plan_delete(plan=edit.stored)
         else:
             action_plan_save(issue=issue, target_state=edit.values.get("target_state", ""), rows=None)
     return issue

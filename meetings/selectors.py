@@ -11,12 +11,10 @@ from council.models import Council
 from meetings.models import Meeting
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+    from council.access import AnyUser
 
 
-def get_meeting_for_user(
-    user: AbstractBaseUser | AnonymousUser, council: Council, pk: int, *, write: bool = False
-) -> Meeting:
+def get_meeting_for_user(user: AnyUser, council: Council, pk: int, *, write: bool = False) -> Meeting:
     """The meeting of a page: 404, the pledge, or 403 exactly as for its body."""
     meeting = (
         Meeting.objects.select_related("body__council", "body__parent")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import datetime as dt
 from collections.abc import Iterable
+from functools import partial
 from pathlib import PurePath
 from typing import TYPE_CHECKING, cast
 
@@ -232,9 +233,9 @@ def meeting_save(
     loaded_version: str = "",
     agencies_count: int | None = None,
     people_count: int | None = None,
-    items: Iterable[RowEdit] = (),
-    attendance: Iterable[RowEdit] = (),
-    guests: Iterable[RowEdit] = (),
+    items: Iterable[RowEdit[MeetingItem]] = (),
+    attendance: Iterable[RowEdit[Attendance]] = (),
+    guests: Iterable[RowEdit[GuestAttendance]] = (),
     **fields,
 ) -> Meeting:
     """The admin's save of a meeting with its 取組・検討内容, attendees and guests.
@@ -266,24 +267,24 @@ def meeting_save(
     items = list(items)
     for edit in items:
         if edit.delete:
-            meeting_item_delete(meeting_item=edit.row)
+            meeting_item_delete(meeting_item=edit.stored)
         else:
             meeting_item_save(meeting_item=edit.row, **{**edit.values, "meeting": meeting}, renumber=False)
     if items:
         meeting_renumber_items(meeting=meeting)
     attendance, guests = list(attendance), list(guests)
-    for edit in attendance:
-        if edit.delete:
-            edit.row.delete()
+    for present in attendance:
+        if present.delete:
+            present.stored.delete()
         else:
-            values = {**edit.values, "meeting": meeting}
+            values = {**present.values, "meeting": meeting}
             _check_attendee(values)
-            save_fields(edit.row or Attendance(), values, ATTENDANCE_FIELDS)
-    for edit in guests:
-        if edit.delete:
-            edit.row.delete()
+            save_fields(present.row or Attendance(), values, ATTENDANCE_FIELDS)
+    for guest in guests:
+        if guest.delete:
+            guest.stored.delete()
         else:
-            save_fields(edit.row or GuestAttendance(), {**edit.values, "meeting": meeting}, GUEST_FIELDS)
+            save_fields(guest.row or GuestAttendance(), {**guest.values, "meeting": meeting}, GUEST_FIELDS)
     if attendance or guests:
         meeting_recount_attendance(meeting=meeting)
     return meeting
@@ -298,7 +299,7 @@ def meeting_delete(*, meeting: Meeting) -> None:
     storage_names = [(h.file.storage, h.file.name) for h in meeting.handouts.all() if h.file.name]
     meeting.delete()
     for storage, name in storage_names:
-        transaction.on_commit(lambda storage=storage, name=name: storage.delete(name))
+        transaction.on_commit(partial(storage.delete, name))
 
 
 MEETING_ITEM_FIELDS = frozenset({"meeting", "position", "text"})

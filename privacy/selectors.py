@@ -11,7 +11,7 @@ from council.models import Council, Role
 from privacy.models import Pledge, PledgeConfirmation
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+    from council.access import AnyUser
 
 _CACHE_ATTR = "_kyogikai_pledged"
 
@@ -20,7 +20,7 @@ def current_pledge(council: Council) -> Pledge | None:
     return Pledge.objects.filter(council=council).order_by("-version").first()
 
 
-def pledged_council_ids(user: AbstractBaseUser | AnonymousUser) -> set[int]:
+def pledged_council_ids(user: AnyUser) -> set[int]:
     """Councils whose *current* pledge version the user has confirmed (one query per user object).
 
     The rule that uses it lives in council.access (registered by privacy.apps); ask that module.
@@ -33,7 +33,7 @@ def pledged_council_ids(user: AbstractBaseUser | AnonymousUser) -> set[int]:
             Pledge.objects.filter(council=OuterRef("pledge__council")).order_by("-version").values("pk")[:1]
         )
         cached = set(
-            PledgeConfirmation.objects.filter(user=user, pledge=Subquery(latest)).values_list(
+            PledgeConfirmation.objects.filter(user_id=user.pk, pledge=Subquery(latest)).values_list(
                 "pledge__council_id", flat=True
             )
         )
@@ -41,7 +41,7 @@ def pledged_council_ids(user: AbstractBaseUser | AnonymousUser) -> set[int]:
     return cached
 
 
-def forget_pledges(user: AbstractBaseUser | AnonymousUser) -> None:
+def forget_pledges(user: AnyUser) -> None:
     if hasattr(user, _CACHE_ATTR):
         delattr(user, _CACHE_ATTR)
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Prefetch, QuerySet
 
 from council.access import readable_bodies
@@ -20,6 +20,9 @@ from subcommittees.models import (
     EvaluationStatus,
     ProgressReport,
 )
+
+if TYPE_CHECKING:
+    from council.access import AnyUser
 
 
 def member_people(*, body: Body, fiscal_year: int) -> list[Person]:
@@ -72,7 +75,7 @@ def approved_versions(*, evaluation: Evaluation) -> list[ApprovedVersion]:
     ]
 
 
-def reviews_awaiting(*, user: AbstractBaseUser | AnonymousUser, council: Council) -> QuerySet[Evaluation]:
+def reviews_awaiting(*, user: AnyUser, council: Council) -> QuerySet[Evaluation]:
     """Submitted sheets of the bodies the user may read, oldest 年度 first: one query."""
     return (
         Evaluation.objects.filter(body__in=readable_bodies(user, council), status=EvaluationStatus.SUBMITTED)
