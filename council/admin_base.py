@@ -21,6 +21,7 @@ from django.db.models import Q
 from django.http import HttpResponseRedirect
 
 from council.access import COUNCIL_PATHS, for_admin, secretariat_council_ids
+from council.concurrency import ChangedMeanwhile, stamp
 from council.forms import WarekiDateField
 from council.services import RowEdit
 from council.wareki import FIRST_DATE, LAST_DATE, fiscal_year_bounds, format_fiscal_year, format_wareki
@@ -111,22 +112,18 @@ class VersionedForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
         loaded = data.get("loaded_version")
-        if self.instance.pk and loaded:
+        if self.instance.pk:
             current = (
                 type(self.instance)
                 .objects.filter(pk=self.instance.pk)
                 .values_list("updated_at", flat=True)
                 .first()
             )
-            if current is not None and current.isoformat() != loaded:
+            if current is not None and stamp(current) != loaded:
                 # Show the current stamp, so that saving again after checking is a deliberate overwrite.
                 self.data = self.data.copy()
                 self.data[self.add_prefix("loaded_version")] = current.isoformat()
-                raise forms.ValidationError(
-                    "この記録は、画面を開いた後に他の方が更新しました。入力した内容はそのまま残っています。"
-                    "別の画面で最新の内容を確認してから、もう一度保存してください。",
-                    code="changed_meanwhile",
-                )
+                raise ChangedMeanwhile("記録")
         return data
 
 

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from council.concurrency import changed_meanwhile_message, check_unchanged
 from council.models import Body
 from council.services import RowEdit, save_fields
 from issues.models import (
@@ -115,11 +116,7 @@ def issue_update(
         .values_list("updated_at", flat=True)
         .get()
     )
-    if loaded_version != stored_at.isoformat():
-        raise ValidationError(
-            "この課題は、画面を開いた後に他の方が更新しました。最新の内容を確認してから、もう一度保存してください。",
-            code="changed_meanwhile",
-        )
+    check_unchanged(stored=stored_at, loaded=loaded_version, what="課題")
     save_fields(issue, fields, ISSUE_EDITABLE_FIELDS)
     if themes is not None:
         issue.themes.set(themes)
@@ -191,9 +188,7 @@ def issue_move(
     """
     locked = RegionalIssue.objects.select_for_update().get(pk=issue.pk)
     if expected_version is not None and locked.version != expected_version:
-        raise IssueChangedMeanwhile(
-            "この課題は、画面を開いた後に他の方が更新しました。最新の内容を確認してから、もう一度操作してください。"
-        )
+        raise IssueChangedMeanwhile(changed_meanwhile_message("課題", action="操作"))
     # Re-read the tree with parents, the council and its statuses for the checks.
     locked = (
         RegionalIssue.objects.select_related("council", "body__parent__parent__parent")

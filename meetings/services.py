@@ -15,6 +15,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max
 
+from council.concurrency import check_unchanged
 from council.models import Body, Organization, Person
 from council.services import RowEdit, save_fields
 from council.wareki import fiscal_year_of, format_fiscal_year, format_wareki
@@ -183,7 +184,7 @@ def meeting_update(
     meeting: Meeting,
     date: dt.date | None,
     fiscal_year: int | None = None,
-    loaded_version: str = "",
+    loaded_version: str | None = None,
     **fields,
 ) -> Meeting:
     """Change a meeting's record (the 開催報告 of a held meeting is an edit too).
@@ -201,12 +202,8 @@ def meeting_update(
         .values_list("fiscal_year", "updated_at")
         .get()
     )
-    if loaded_version and loaded_version != stored_at.isoformat():
-        # Someone saved this meeting after the user opened the form: do not write over their change.
-        raise ValidationError(
-            "この会議の記録は、画面を開いた後に他の方が更新しました。"
-            "入力した内容は下に残っています。最新の記録を別の画面で確認してから、もう一度保存してください。"
-        )
+    # Someone saved this meeting after the user opened the form: do not write over their change.
+    check_unchanged(stored=stored_at, loaded=loaded_version, what="会議の記録")
     for name, value in fields.items():
         setattr(meeting, name, value)
     meeting.date = date

@@ -20,6 +20,7 @@ from council.admin_base import (
     ScopedTabularInline,
     ServiceAdminMixin,
 )
+from council.concurrency import NEW_VERSION
 from council.wareki import format_fiscal_year
 from subcommittees.models import (
     ActivityPolicy,
@@ -31,7 +32,6 @@ from subcommittees.models import (
 from subcommittees.services import (
     EDITABLE_STATUSES,
     EVALUATION_FIELDS,
-    NEW_VERSION,
     POLICY_FIELDS,
     PROGRESS_REPORT_FIELDS,
     CommentInput,

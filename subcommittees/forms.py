@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from django import forms
 
+from council.concurrency import NEW_VERSION
 from council.forms import WarekiDateField
 from council.models import Person
 from council.wareki import format_wareki
 from subcommittees.models import ActivityPolicy, CouncilFunction, Evaluation, NextYearDecision, ProgressReport
-from subcommittees.services import NEW_VERSION, CommentInput
+from subcommittees.services import CommentInput
 
 DATE_HELP = "「令和3年1月4日」「R3.1.4」「2021/1/4」のどれでも入力できます（全角数字も可）。"
 END_NEEDS_REASON = "「終了する」場合は理由を記入してください。"

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import Model, Prefetch
 from django.utils import timezone
 
+from council.concurrency import check_unchanged
 from council.models import Body, Person
 from reports.models import DocumentKind, JobStatus, ReportJob
 from reports.services import report_request
@@ -28,14 +29,6 @@ from subcommittees.models import (
     ProgressReport,
 )
 from subcommittees.selectors import approved_versions, reviews_with_jobs
-
-# ``loaded_version`` of a form opened while the document did not exist yet.
-NEW_VERSION = "new"
-
-STALE_MESSAGE = (
-    "この{document}は、画面を開いた後に他の方が更新しました。"
-    "入力した内容は下に残っています。最新の内容を別の画面で確認してから、もう一度保存してください。"
-)
 
 PROGRESS_REPORT_FIELDS = frozenset({"policy", "actions", "direction", "notes_for_steering"})
 POLICY_FIELDS = frozenset({"history", "policy", "activities"})
@@ -84,17 +77,12 @@ def _locked(
     *,
     body: Body,
     fiscal_year: int,
-    loaded_version: str,
+    loaded_version: str | None,
 ):
     """The document row, locked, or a new unsaved one; refuses a save on top of a newer change."""
     row = model.objects.select_for_update().filter(body=body, fiscal_year=fiscal_year).first()
-    stale = (row is not None and loaded_version == NEW_VERSION) or (
-        row is not None
-        and loaded_version not in ("", NEW_VERSION)
-        and loaded_version != row.updated_at.isoformat()
-    )
-    if stale:
-        raise ValidationError(STALE_MESSAGE.format(document=model._meta.verbose_name))
+    if row is not None:  # a first save creates the row, whatever the form says
+        check_unchanged(stored=row.updated_at, loaded=loaded_version, what=str(model._meta.verbose_name))
     return row or model(body=body, fiscal_year=fiscal_year)
 
 
@@ -108,7 +96,7 @@ def _assign(row: Model, fields: dict, allowed: frozenset[str], service: str) -> 
 
 @transaction.atomic
 def progress_report_save(
-    *, body: Body, fiscal_year: int, loaded_version: str = "", **fields
+    *, body: Body, fiscal_year: int, loaded_version: str | None = None, **fields
 ) -> ProgressReport:
     """Create or change the narrative parts of a body's 検討状況報告書."""
     report = _locked(ProgressReport, body=body, fiscal_year=fiscal_year, loaded_version=loaded_version)
@@ -120,7 +108,7 @@ def progress_report_save(
 
 @transaction.atomic
 def activity_policy_save(
-    *, body: Body, fiscal_year: int, loaded_version: str = "", **fields
+    *, body: Body, fiscal_year: int, loaded_version: str | None = None, **fields
 ) -> ActivityPolicy:
     """Create or change the 活動方針 of ``fiscal_year`` (the policy's own 年度)."""
     policy = _locked(ActivityPolicy, body=body, fiscal_year=fiscal_year, loaded_version=loaded_version)
@@ -132,7 +120,7 @@ def activity_policy_save(
 
 @transaction.atomic
 def evaluation_save(
-    *, body: Body, fiscal_year: int, comments: Sequence[CommentInput], loaded_version: str = "", **fields
+    *, body: Body, fiscal_year: int, comments: Sequence[CommentInput], loaded_version: str | None = None, **fields
 ) -> Evaluation:
     """Create or change a 振り返り・評価シート and replace its members' comments.
 

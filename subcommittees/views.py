@@ -21,6 +21,7 @@ from council.access import (
     is_secretariat_of,
     readable_bodies,
 )
+from council.concurrency import NEW_VERSION
 from council.models import Body, Council
 from council.pages import council_context
 from council.wareki import is_page_fiscal_year
@@ -55,7 +56,7 @@ def _stale_refused(form, model, *, body: Body, fiscal_year: int, error: Validati
     current = (
         model.objects.filter(body=body, fiscal_year=fiscal_year).values_list("updated_at", flat=True).first()
     )
-    form.refresh_version(current.isoformat() if current else services.NEW_VERSION)
+    form.refresh_version(current.isoformat() if current else NEW_VERSION)
 
 
 def _derived(body: Body, fiscal_year: int):

@@ -36,6 +36,13 @@ def edit_url(meeting) -> str:
     return reverse("meeting_edit", args=[meeting.body.council.slug, meeting.pk])
 
 
+def edit_post(client, meeting, data: dict, **kwargs):
+    """POST the edit form as a browser does: with the stamp of the record the page showed
+    (a POST without it is refused as a change made meanwhile, council.concurrency)."""
+    data = {"loaded_version": Meeting.objects.get(pk=meeting.pk).updated_at.isoformat(), **data}
+    return client.post(edit_url(meeting), data, **kwargs)
+
+
 def upload_url(meeting) -> str:
     return reverse("handout_upload", args=[meeting.body.council.slug, meeting.pk])
 
@@ -277,8 +284,9 @@ def test_plan_then_report_it_held_with_attendance_and_items(client, chair, counc
     assert response.status_code == 200
     assert absent[0].name in response.content.decode()  # members of the year are offered
 
-    response = client.post(
-        edit_url(meeting),
+    response = edit_post(
+        client,
+        meeting,
         form_data(
             date="令和3年7月15日",
             status=MeetingStatus.HELD,
@@ -323,12 +331,26 @@ def test_edit_keeps_the_sequence(client, secretariat, subcommittee):
     meeting = MeetingFactory(body=subcommittee, date=dt.date(2021, 6, 1))
     client.force_login(secretariat)
 
-    client.post(
-        edit_url(meeting), form_data(date="2021/6/3", place="オンライン", format=MeetingFormat.ONLINE)
-    )
+    edit_post(client, meeting, form_data(date="2021/6/3", place="オンライン", format=MeetingFormat.ONLINE))
 
     meeting.refresh_from_db()
     assert (meeting.sequence, meeting.date, meeting.format) == (2, dt.date(2021, 6, 3), MeetingFormat.ONLINE)
+
+
+def test_an_edit_sent_without_its_stamp_is_refused_and_keeps_what_was_typed(
+    client, secretariat, subcommittee
+):
+    """A crafted POST (or a stale tab) without loaded_version cannot write over the record."""
+    meeting = MeetingFactory(body=subcommittee, date=dt.date(2021, 6, 1), place="会議室A")
+    client.force_login(secretariat)
+
+    response = client.post(edit_url(meeting), form_data(date="2021/6/1", place="会議室Z"))
+
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert "画面を開いた後に他の方が更新しました" in text and "会議室Z" in text
+    meeting.refresh_from_db()
+    assert meeting.place == "会議室A"
 
 
 def test_edit_moving_the_date_to_another_year_confirms_and_renumbers(client, secretariat, subcommittee):
@@ -337,11 +359,11 @@ def test_edit_moving_the_date_to_another_year_confirms_and_renumbers(client, sec
     client.force_login(secretariat)
     data = form_data(date="令和4年6月1日")
 
-    assert client.post(edit_url(meeting), data).status_code == 400
+    assert edit_post(client, meeting, data).status_code == 400
     meeting.refresh_from_db()
     assert (meeting.fiscal_year, meeting.sequence) == (2021, 1)
 
-    response = client.post(edit_url(meeting), {**data, "confirm_other_year": "on"}, follow=True)
+    response = edit_post(client, meeting, {**data, "confirm_other_year": "on"}, follow=True)
 
     meeting.refresh_from_db()
     assert (meeting.fiscal_year, meeting.sequence) == (2022, 2)
@@ -353,7 +375,7 @@ def test_undated_plan_moved_to_another_year_is_renumbered_there(client, chair, s
     plan = MeetingFactory(body=subcommittee, fiscal_year=2021)
     client.force_login(chair)
 
-    client.post(edit_url(plan), form_data(fiscal_year=2022))
+    edit_post(client, plan, form_data(fiscal_year=2022))
 
     plan.refresh_from_db()
     assert (plan.fiscal_year, plan.sequence, plan.date) == (2022, 2, None)
@@ -365,8 +387,9 @@ def test_a_guest_agency_known_to_the_council_counts_once(client, chair, council,
     meeting = MeetingFactory(body=subcommittee)
     client.force_login(chair)
 
-    client.post(
-        edit_url(meeting),
+    edit_post(
+        client,
+        meeting,
         form_data(date="2021/6/10", people=[person], guests=[("みどり相談支援センター", 1, "実習生")]),
     )
 
@@ -379,8 +402,9 @@ def test_reorder_insert_and_delete_items(client, chair, subcommittee):
     meeting = MeetingFactory(body=subcommittee, items=["一", "二", "三"])
     client.force_login(chair)
 
-    client.post(
-        edit_url(meeting),
+    edit_post(
+        client,
+        meeting,
         form_data(
             date="2021/6/10",
             initial_items=3,
@@ -397,7 +421,7 @@ def test_emptying_an_item_removes_it(client, chair, subcommittee):
     meeting = MeetingFactory(body=subcommittee, items=["一", "二"])
     client.force_login(chair)
 
-    client.post(edit_url(meeting), form_data(date="2021/6/10", initial_items=2, items=[(1, ""), (2, "二")]))
+    edit_post(client, meeting, form_data(date="2021/6/10", initial_items=2, items=[(1, ""), (2, "二")]))
 
     assert texts(meeting) == ["二"]
 
@@ -469,7 +493,7 @@ def test_readers_may_not_write(client, request, subcommittee, meeting, stored_ha
     assert client.get(create_url(subcommittee)).status_code == 403
     assert client.post(create_url(subcommittee), form_data()).status_code == 403
     assert client.get(edit_url(meeting)).status_code == 403
-    assert client.post(edit_url(meeting), form_data(date="2021/6/10", place="変更")).status_code == 403
+    assert edit_post(client, meeting, form_data(date="2021/6/10", place="変更")).status_code == 403
     upload = {"title": "x", "file": SimpleUploadedFile("a.pdf", PDF)}
     assert client.post(upload_url(meeting), upload).status_code == 403
     assert client.post(delete_url(stored_handout)).status_code == 403
@@ -483,7 +507,7 @@ def test_outsider_gets_404_everywhere(client, outsider, subcommittee, meeting, s
     for url in (create_url(subcommittee), detail_url(meeting), edit_url(meeting)):
         assert client.get(url).status_code == 404
     assert client.post(create_url(subcommittee), form_data()).status_code == 404
-    assert client.post(edit_url(meeting), form_data()).status_code == 404
+    assert edit_post(client, meeting, form_data()).status_code == 404
     assert client.post(upload_url(meeting), {"file": SimpleUploadedFile("a.pdf", PDF)}).status_code == 404
     assert client.post(delete_url(stored_handout)).status_code == 404
     assert Handout.objects.count() == 1
@@ -731,14 +755,12 @@ def test_concurrent_edit_is_refused_and_keeps_what_was_typed(client, secretariat
     # Meanwhile the chair saves a change.
     other = type(client)()
     other.force_login(chair)
-    other.post(edit_url(meeting), form_data(date="2021/6/1", place="会議室B", loaded_version=opened))
+    edit_post(other, meeting, form_data(date="2021/6/1", place="会議室B", loaded_version=opened))
     meeting.refresh_from_db()
     assert meeting.place == "会議室B"
 
     # The secretariat's save, made on the old version, is refused; what they typed is still there.
-    response = client.post(
-        edit_url(meeting), form_data(date="2021/6/1", place="会議室C", loaded_version=opened)
-    )
+    response = edit_post(client, meeting, form_data(date="2021/6/1", place="会議室C", loaded_version=opened))
     text = response.content.decode()
     assert "他の方が更新しました" in text and "会議室C" in text
     meeting.refresh_from_db()
@@ -747,7 +769,7 @@ def test_concurrent_edit_is_refused_and_keeps_what_was_typed(client, secretariat
     # Saving again from the re-shown form is a deliberate overwrite and goes through.
     current = response.context["forms"].meeting["loaded_version"].value()
     assert current != opened
-    client.post(edit_url(meeting), form_data(date="2021/6/1", place="会議室C", loaded_version=current))
+    edit_post(client, meeting, form_data(date="2021/6/1", place="会議室C", loaded_version=current))
     meeting.refresh_from_db()
     assert meeting.place == "会議室C"
 
