@@ -20,12 +20,7 @@ import pytest
 from django.db import connection, transaction
 from django.urls import reverse
 
-from tests.security.test_url_walk import (
-    TABLE,
-    USERS,
-    outcome_of,
-)
-from tests.security.test_url_walk import world as world  # noqa: F401, PLC0414 — the walk's fixture
+from tests.security.test_url_walk import TABLE, USERS, outcome_of
 
 pytestmark = pytest.mark.django_db
 

@@ -90,8 +90,9 @@ ADMIN_STAFF = E(L, L, L, L, 200, 200, 200)  # outsider and pref_user are secreta
 class World:
     """Records of ``council`` (and a little of the others) that the table points at."""
 
-    def __init__(self, cast: dict, tmp_path) -> None:
+    def __init__(self, cast: dict, media) -> None:
         self.__dict__.update(cast)
+        self.media = media
         secretariat = self.secretariat
         self.meeting = {}
         self.handout = {}
@@ -542,31 +543,6 @@ PARAMS = [
     for name, cases in sorted(TABLE.items())
     for index, case in enumerate(cases)
 ]
-
-
-@pytest.fixture
-def world(
-    settings,
-    tmp_path,
-    council,
-    pref_council,
-    other_council,
-    plenary,
-    steering,
-    subcommittee,
-    other_subcommittee,
-    case_conference,
-    liaison,
-    secretariat,
-    chair,
-    other_chair,
-    member,
-    reviewer,
-    outsider,
-    pref_user,
-):
-    settings.MEDIA_ROOT = tmp_path
-    return World(dict(locals()), tmp_path)
 
 
 def outcome_of(response) -> object:
