@@ -120,7 +120,12 @@ def activity_policy_save(
 
 @transaction.atomic
 def evaluation_save(
-    *, body: Body, fiscal_year: int, comments: Sequence[CommentInput], loaded_version: str | None = None, **fields
+    *,
+    body: Body,
+    fiscal_year: int,
+    comments: Sequence[CommentInput],
+    loaded_version: str | None = None,
+    **fields,
 ) -> Evaluation:
     """Create or change a 振り返り・評価シート and replace its members' comments.
 
