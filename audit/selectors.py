@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from council.access import COUNCIL_PATHS
+from council.display import person_name
 from council.wareki import format_wareki
 
 OUR_APPS = ("council", "meetings", "subcommittees", "issues", "reports")
@@ -234,8 +235,8 @@ class AuditRow:
 def _user_label(user) -> str:
     if user is None:
         return "記録なし（画面の外での操作）"
-    full = f"{user.last_name} {user.first_name}".strip()
-    return f"{full}（{user.get_username()}）" if full else user.get_username()
+    full, login = person_name(user), user.get_username()
+    return f"{full}（{login}）" if full != login else login
 
 
 def _display(model_field, value, fk_labels: dict[tuple[str, str], str]) -> str:

@@ -19,6 +19,7 @@ from council.admin_base import (
     formset_rows,
     wareki,
 )
+from council.display import person_name
 from council.models import (
     Body,
     BodyName,
@@ -395,4 +396,4 @@ class RoleAdmin(FieldsServiceAdmin):
 
     @admin.display(description="氏名")
     def user_full_name(self, obj: Role) -> str:
-        return obj.user.get_full_name() or "－"
+        return person_name(obj.user)  # 「姓 名」 (Django's get_full_name puts the given name first)

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from council.concurrency import changed_meanwhile_message, check_unchanged
+from council.display import person_name
 from council.models import Body
 from council.services import RowEdit, save_fields
 from issues.models import (
@@ -34,9 +35,7 @@ class IssueChangedMeanwhile(IssueMoveRefused):
 def _display_name(user: User | None) -> str:
     if user is None:
         return "システム"
-    # Japanese order: family name first (桑原 一郎), not Django's "first last".
-    full = f"{getattr(user, 'last_name', '')} {getattr(user, 'first_name', '')}".strip()
-    return full or user.get_username()
+    return person_name(user)
 
 
 @transaction.atomic

@@ -14,6 +14,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from council.access import forget_roles
+from council.display import person_name
 from council.models import Council, Person, Role
 from meetings.models import Attendance, CalendarFeed
 from privacy.models import PersonalDataRequest, Pledge, PledgeConfirmation, RequestKind
@@ -224,7 +225,7 @@ def personal_data_request_record(
         requested_by=requested_by,
         reason=reason.strip(),
         handled_by=by,
-        handled_by_name=f"{by.last_name} {by.first_name}".strip() or by.get_username(),  # 姓 名
+        handled_by_name=person_name(by),
     )
     request.full_clean()
     request.save()

@@ -16,6 +16,7 @@ from django.db.models import Model, Prefetch
 from django.utils import timezone
 
 from council.concurrency import check_unchanged
+from council.display import person_name
 from council.models import Body, Person
 from reports.models import DocumentKind, JobStatus, ReportJob
 from reports.services import report_request
@@ -68,8 +69,7 @@ class CommentInput:
 
 def display_name(user: User) -> str:
     """「姓 名」, the Japanese order; the login name when the account has no name."""
-    name = f"{getattr(user, 'last_name', '')} {getattr(user, 'first_name', '')}".strip()
-    return name or user.get_username()
+    return person_name(user)
 
 
 def _locked(
