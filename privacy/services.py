@@ -22,7 +22,7 @@ from privacy.selectors import current_pledge, forget_pledges
 from subcommittees.models import EvaluationComment
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
+    from django.contrib.auth.models import User as AuthUser
 
 User = get_user_model()
 
@@ -59,11 +59,13 @@ def pledge_ensure(*, council: Council) -> Pledge:
                 text=DEFAULT_PLEDGE_TEXT.format(council=council.name),
             )
     except IntegrityError:  # someone else seeded it at the same moment
-        return current_pledge(council)
+        seeded = current_pledge(council)
+        assert seeded is not None  # the row whose insert collided with ours
+        return seeded
 
 
 @transaction.atomic
-def pledge_publish(*, council: Council, title: str, text: str, by: AbstractBaseUser | None) -> Pledge:
+def pledge_publish(*, council: Council, title: str, text: str, by: AuthUser | None) -> Pledge:
     """A new version of the text; everyone confirms it again before reading case conferences."""
     # The council row lock serialises two secretariat users publishing at once.
     Council.objects.select_for_update().filter(pk=council.pk).first()
@@ -90,11 +92,13 @@ def pledge_save(
     council: Council | None = None,
     title: str,
     text: str,
-    by: AbstractBaseUser | None,
+    by: AuthUser | None,
 ) -> Pledge:
     """The admin's save: a new text is a new version (``pledge_publish``); a version nobody has
     confirmed yet may still be corrected. A confirmed version never changes."""
     if pledge is None or pledge.pk is None:
+        if council is None:
+            raise ValidationError({"council": "協議会を選んでください。"})
         return pledge_publish(council=council, title=title, text=text, by=by)
     Pledge.objects.select_for_update().filter(pk=pledge.pk).first()
     if pledge_is_confirmed_by_anyone(pledge):
@@ -114,7 +118,7 @@ def pledge_delete(*, pledge: Pledge) -> None:
     pledge.delete()
 
 
-def pledge_confirm(*, user: AbstractBaseUser, council: Council) -> PledgeConfirmation:
+def pledge_confirm(*, user: AuthUser, council: Council) -> PledgeConfirmation:
     """Record that ``user`` confirmed the council's current pledge (once per version)."""
     pledge = pledge_ensure(council=council)
     confirmation, _ = PledgeConfirmation.objects.get_or_create(pledge=pledge, user=user)
@@ -161,7 +165,7 @@ def person_export(*, person: Person) -> dict:
             "人物ID": person.pk,
             "氏名": person.name,
             "ふりがな": person.name_kana,
-            "所属機関": person.organization.name if person.organization_id else "",
+            "所属機関": person.organization.name if person.organization else "",
             "役職": person.position_title,
             "メールアドレス": person.email,
         },
@@ -203,9 +207,7 @@ def person_export(*, person: Person) -> dict:
             "メールアドレス": user.email,
             "有効": user.is_active,
             "最終ログイン": _iso(user.last_login),
-            "権限": [
-                f"{r.get_kind_display()}{'（' + r.body.name + '）' if r.body_id else ''}" for r in roles
-            ],
+            "権限": [f"{r.get_kind_display()}{'（' + r.body.name + '）' if r.body else ''}" for r in roles],
             "守秘義務の確認": [
                 {"版": c.pledge.version, "表題": c.pledge.title, "確認日時": _iso(c.confirmed_at)}
                 for c in confirmations
@@ -215,7 +217,7 @@ def person_export(*, person: Person) -> dict:
 
 
 def personal_data_request_record(
-    *, person: Person, kind: str, requested_by: str, reason: str, by: AbstractBaseUser
+    *, person: Person, kind: str, requested_by: str, reason: str, by: AuthUser
 ) -> PersonalDataRequest:
     request = PersonalDataRequest(
         council=person.council,
@@ -259,9 +261,7 @@ def _context(request: PersonalDataRequest):
 
 
 @transaction.atomic
-def person_erase(
-    *, person: Person, requested_by: str, reason: str, by: AbstractBaseUser
-) -> PersonalDataRequest:
+def person_erase(*, person: Person, requested_by: str, reason: str, by: AuthUser) -> PersonalDataRequest:
     """Anonymise a person on request: the name becomes a placeholder, contact data is cleared,
     the sign-in account is deactivated and unlinked, comments lose their author.
 
