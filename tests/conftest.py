@@ -190,3 +190,7 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.fuzz)
         if "demo_data" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.demo)
+        if item.get_closest_marker("worker"):
+            # scripts/test runs the suite in two processes (pytest-xdist, --dist loadgroup): the
+            # real-worker tests share one Redis queue, so they run one after the other in one process.
+            item.add_marker(pytest.mark.xdist_group("real-worker"))
