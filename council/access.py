@@ -231,6 +231,12 @@ def has_role_in(user: AnyUser, council_id: int, kinds: frozenset[str]) -> bool:
     return user.is_superuser or any(role.kind in kinds for role in council_roles(user, council_id))
 
 
+def is_reviewer_of(user: AnyUser, council_id: int) -> bool:
+    """福祉課 (RoleKind.REVIEWER) of the council, or a superuser (``has_role_in``): returns or
+    approves evaluations, and may ask for any of the council's documents."""
+    return has_role_in(user, council_id, frozenset({RoleKind.REVIEWER}))
+
+
 # --- The confidentiality pledge (守秘義務) ------------------------------------------------------
 #
 # Case-conference content opens only to those who have confirmed their council's *current* pledge
@@ -398,9 +404,3 @@ def get_body_for_user(user: AnyUser, council: Council, pk: int, *, write: bool =
         raise Http404
     check_body(user, body, write=write)
     return body
-
-
-def is_reviewer_of(user: AnyUser, council_id: int) -> bool:
-    """福祉課 (RoleKind.REVIEWER) of the council, or a superuser (``has_role_in``): returns or
-    approves evaluations, and may ask for any of the council's documents."""
-    return has_role_in(user, council_id, frozenset({RoleKind.REVIEWER}))
