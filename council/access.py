@@ -358,11 +358,6 @@ def readable_bodies(user: AnyUser, council: Council) -> QuerySet[Body]:
     return bodies.exclude(kind=BodyKind.CASE_CONFERENCE)
 
 
-def readable_q(user: AnyUser, council: Council, *, prefix: str = "body__") -> Q:
-    """A filter for rows of any model reached through its body (``prefix`` as in CASE_CONFERENCE_PATHS)."""
-    return Q(**{f"{prefix}council": council, f"{prefix}in": readable_bodies(user, council)})
-
-
 def get_council_for_user(user: AnyUser, slug: str) -> Council:
     """The council of a page's URL, or 404 for anyone without a role in it."""
     council = Council.objects.filter(slug=slug).first()

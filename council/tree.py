@@ -56,10 +56,6 @@ def tree_order(bodies: Iterable[Body]) -> list[tuple[Body, int]]:
     return ordered
 
 
-def by_pk(bodies: Iterable[Body]) -> dict[int, Body]:
-    return {body.pk: body for body in bodies}
-
-
 def ancestors(bodies: dict[int, Body], body_id: int) -> list[Body]:
     """The parent, its parent … up to the top (within ``bodies``), nearest first."""
     chain, seen = [], {body_id}

@@ -28,7 +28,6 @@ from import_export.admin import ImportExportMixin
 from council.access import secretariat_council_ids
 from council.models import Council
 from spreadsheets.tables import (
-    MAX_UPLOAD_BYTES,
     RESOURCE_LABELS,
     XLSX_CONTENT_TYPE,
     ImportReport,
@@ -38,6 +37,7 @@ from spreadsheets.tables import (
 )
 from spreadsheets.views import (
     PREVIEW_ROW_LIMIT,
+    UploadForm,
     _download,
     _drop_upload,
     _load_upload,
@@ -74,17 +74,8 @@ class CouncilChoiceForm(forms.Form):
         return self.councils[self.cleaned_data["council"]]
 
 
-class AdminImportForm(CouncilChoiceForm):
-    file = forms.FileField(
-        label="ファイル",
-        help_text="Excel（.xlsx）または CSV（UTF-8・Shift_JIS のどちらでも）。1行目は列名にしてください。",
-    )
-
-    def clean_file(self):
-        file = self.cleaned_data["file"]
-        if file.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError("ファイルが大きすぎます（10MBまで）。")
-        return file
+class AdminImportForm(CouncilChoiceForm, UploadForm):
+    field_order = ["council", "file"]
 
 
 class AdminConfirmForm(CouncilChoiceForm):

@@ -54,9 +54,9 @@ PREVIEW_ROW_LIMIT = 2000
 PROGRESS_REFRESH_SECONDS = 2
 
 
-class ImportForm(forms.Form):
-    # A callable: the apps register their resources after this module may have been imported.
-    resource = forms.ChoiceField(label="取り込む内容", choices=lambda: list(RESOURCE_LABELS.items()))
+class UploadForm(forms.Form):
+    """The file of an import, on the secretariat's page and in the admin alike."""
+
     file = forms.FileField(
         label="ファイル",
         help_text="Excel（.xlsx）または CSV（UTF-8・Shift_JIS のどちらでも）。1行目は列名にしてください。",
@@ -67,6 +67,12 @@ class ImportForm(forms.Form):
         if file.size > MAX_UPLOAD_BYTES:
             raise forms.ValidationError("ファイルが大きすぎます（10MBまで）。")
         return file
+
+
+class ImportForm(UploadForm):
+    # A callable: the apps register their resources after this module may have been imported.
+    resource = forms.ChoiceField(label="取り込む内容", choices=lambda: list(RESOURCE_LABELS.items()))
+    field_order = ["resource", "file"]
 
 
 def _secretariat_council(request: HttpRequest, slug: str) -> Council:
