@@ -19,6 +19,10 @@ Users: ``secretariat`` (事務局 of council), ``chair`` (chair of subcommittee)
 ``outsider`` (事務局 of other_council), ``pref_user`` (事務局 of pref_council), ``superuser``.
 ``secretariat`` and ``chair`` have confirmed council's confidentiality pledge (守秘義務, privacy app).
 
+A second council, ``kawasemi`` (かわせみ町, ``tests/worlds/kawasemi.py``), differs from the demo on
+purpose: a 調整会議, a 全体会議 with 総会 and 臨時会議, bodies renamed, paused and ended, people who
+share a name, five past years entered today. Try every feature against it too.
+
 Each member is built by ``tests/cast.py`` on first use, with what it needs. A module whose tests
 only read a large world can build it once for the module by overriding ``cast`` with a fork of a
 module-scoped ``Cast`` (see ``tests/cast.py`` and ``tests/council/test_access.py``).
@@ -75,6 +79,16 @@ def council(cast):
 @pytest.fixture
 def other_council(cast):
     return cast.other_council
+
+
+@pytest.fixture
+def kawasemi(db):
+    """かわせみ町, the second fictional council (``tests/worlds/kawasemi.py``): a 調整会議, a
+    全体会議 with 総会 and 臨時会議, bodies renamed, paused and ended, people who share a name, and
+    five past years entered today."""
+    from tests.worlds.kawasemi import build_kawasemi
+
+    return build_kawasemi()
 
 
 # --- bodies -------------------------------------------------------------------------------
