@@ -132,6 +132,18 @@ class MeetingAdminForm(forms.ModelForm):
         empty_value=None,
         help_text="開催日を入力すると自動で決まります。日程未定の予定だけ選んでください。",
     )
+    attached_fiscal_year = forms.TypedChoiceField(
+        label="報告に含める年度",
+        coerce=int,
+        required=False,
+        empty_value=None,
+        help_text="前の年度に開いた会議（準備会の第1回など）を後の年度の報告書と回次に含めるときだけ選びます。",
+    )
+    confirm_held = forms.BooleanField(
+        label="開催済の会議の回次を変更する",
+        required=False,
+        help_text="保存で開催済の会議の回次が変わる場合だけ、確認のうえチェックしてください。",
+    )
 
     class Meta:
         model = Meeting
@@ -141,6 +153,7 @@ class MeetingAdminForm(forms.ModelForm):
             "status",
             "date",
             "fiscal_year",
+            "attached_fiscal_year",
             "start_time",
             "end_time",
             "format",
@@ -160,6 +173,11 @@ class MeetingAdminForm(forms.ModelForm):
         if current and str(current) not in dict(choices):
             choices.append((str(current), format_fiscal_year(current)))
         self.fields["fiscal_year"].choices = choices
+        attached = self.instance.attached_fiscal_year if self.instance.pk else None
+        later = [c for c in choices if c[0]]
+        if attached and str(attached) not in dict(later):
+            later.append((str(attached), format_fiscal_year(attached)))
+        self.fields["attached_fiscal_year"].choices = [("", "（会議の年度のまま）"), *later]
 
     def clean(self):
         data = super().clean()
@@ -216,7 +234,7 @@ class MeetingAdmin(SpreadsheetAdminMixin, ServiceAdminMixin, ScopedAdmin):
     inlines = [MeetingItemInline, AttendanceInline, GuestAttendanceInline, HandoutInline]
     readonly_fields = ["sequence_display", "date_wareki_display"]
     fieldsets = [
-        (None, {"fields": ["body", "sequence_display", "title", "status"]}),
+        (None, {"fields": ["body", "sequence_display", "confirm_held", "title", "status"]}),
         (
             "日時・形式",
             {
@@ -224,6 +242,7 @@ class MeetingAdmin(SpreadsheetAdminMixin, ServiceAdminMixin, ScopedAdmin):
                     "date",
                     "date_wareki_display",
                     "fiscal_year",
+                    "attached_fiscal_year",
                     "start_time",
                     "end_time",
                     "format",
@@ -291,6 +310,7 @@ class MeetingAdmin(SpreadsheetAdminMixin, ServiceAdminMixin, ScopedAdmin):
             "loaded_version": data.get("loaded_version", ""),
             **form_values(form),
             "fiscal_year": data.get("fiscal_year"),
+            "confirm_held": bool(data.get("confirm_held")),
             "items": rows[MeetingItem],
             "attendance": rows[Attendance],
             "guests": rows[GuestAttendance],

@@ -8,6 +8,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.db.models import Q, QuerySet
 
 from council.forms import OrderedRowsFormSet, WarekiDateField
@@ -43,6 +45,7 @@ class MeetingForm(forms.ModelForm):
         help_text="開催日が未定の予定は、この年度の会議として登録します。開催日を入力した場合は、その日付の年度になります。",
     )
     confirm_other_year = forms.BooleanField(label="年度外の日付で登録する", required=False)
+    confirm_held = forms.BooleanField(label="開催済の会議の回次を変更する", required=False)
     # The record's last change as the user loaded it: a save on top of someone else's change is refused.
     loaded_version = forms.CharField(widget=forms.HiddenInput, required=False)
 
@@ -109,6 +112,12 @@ class MeetingForm(forms.ModelForm):
         date, fiscal_year = data.get("date"), data.get("fiscal_year")
         if data.get("status") == MeetingStatus.HELD and date is None and "date" not in self.errors:
             self.add_error("date", "開催済の会議には開催日を入力してください。")
+        if data.get("status") == MeetingStatus.HELD and date is not None and date > timezone.localdate():
+            self.add_error(
+                "status",
+                f"開催日（{format_wareki(date)}）はまだ来ていないため、「開催済」にはできません。"
+                "「予定」のまま保存し、開催した後で「開催済」にしてください。",
+            )
         start, end = data.get("start_time"), data.get("end_time")
         if start and end and end < start:
             self.add_error("end_time", "終了時刻は開始時刻より後にしてください。")
@@ -124,6 +133,17 @@ class MeetingForm(forms.ModelForm):
             )
         return data
 
+    def ask_renumber_confirmation(self, error: ValidationError) -> None:
+        """The service found that the save renumbers held meetings: show its list and the box."""
+        self.needs_renumber_confirmation = True
+        self.add_error("confirm_held", error.messages)
+
+    @property
+    def show_renumber_confirmation(self) -> bool:
+        return getattr(self, "needs_renumber_confirmation", False) or bool(
+            self.is_bound and self.data.get(self.add_prefix("confirm_held"))
+        )
+
     @property
     def show_year_confirmation(self) -> bool:
         return self.needs_year_confirmation or bool(
@@ -138,6 +158,10 @@ class MeetingForm(forms.ModelForm):
             for name in self.Meta.fields
             if name not in {"agencies_count", "people_count"}
         }
+
+    @property
+    def confirmed_held(self) -> bool:
+        return bool(self.cleaned_data.get("confirm_held"))
 
 
 def attendee_choices(*, body: Body, fiscal_year: int, meeting: Meeting | None = None) -> QuerySet[Person]:

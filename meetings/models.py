@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 
 from council import history
 from council.models import Body, Organization, Person
@@ -29,9 +30,11 @@ class MeetingStatus(models.TextChoices):
 class Meeting(models.Model):
     """One meeting of a body in a fiscal year.
 
-    ``sequence`` is the 第N回 within the body and fiscal year. It is given once, when the meeting
-    is created (``meetings.services.meeting_create``), and never renumbered afterwards: a cancelled
-    or deleted meeting leaves its number behind, so minutes that cite 第3回 stay right.
+    ``sequence`` is the 第N回 within the body and fiscal year (or the later 年度 the meeting is
+    attached to, ``attached_fiscal_year``). It follows the dates, and held meetings keep theirs:
+    the one rule is ``meetings.numbering``, applied by ``meetings.services.meeting_save_numbered``.
+    A cancelled meeting keeps the number it had and is not counted, so it is left out of the
+    uniqueness of 第N回.
     ``agencies_count`` and ``people_count`` are the attendance as printed in reports
     ("19機関 25名"): computed from the recorded attendance when there is one, or entered as
     numbers for meetings imported from old records.
@@ -44,6 +47,12 @@ class Meeting(models.Model):
         "会議名（任意）", max_length=200, blank=True, help_text="臨時会議など、回次のほかに付ける名前です。"
     )
     date = models.DateField("開催日", null=True, blank=True)
+    attached_fiscal_year = models.PositiveSmallIntegerField(
+        "報告に含める年度",
+        null=True,
+        blank=True,
+        help_text="前の年度に開いた会議（準備会の第1回など）を、後の年度の報告書と回次に含めるときに選びます（事務局のみ）。",
+    )
     start_time = models.TimeField("開始時刻", null=True, blank=True)
     end_time = models.TimeField("終了時刻", null=True, blank=True)
     format = models.CharField(
@@ -70,9 +79,18 @@ class Meeting(models.Model):
         ordering = ["body", "fiscal_year", "sequence"]
         constraints = [
             models.UniqueConstraint(
-                fields=["body", "fiscal_year", "sequence"],
+                "body",
+                Coalesce("attached_fiscal_year", "fiscal_year"),
+                "sequence",
+                condition=~Q(status="cancelled"),
                 name="meeting_sequence_unique",
                 violation_error_message="この会議体・年度の回次が重複しています。",
+            ),
+            models.CheckConstraint(
+                condition=Q(attached_fiscal_year__isnull=True)
+                | Q(attached_fiscal_year__gt=models.F("fiscal_year")),
+                name="meeting_attached_to_later_year",
+                violation_error_message="報告に含める年度は、会議の年度より後の年度を選んでください。",
             ),
             models.CheckConstraint(
                 condition=~Q(status="held") | Q(date__isnull=False),
@@ -95,6 +113,25 @@ class Meeting(models.Model):
     @property
     def sequence_label(self) -> str:
         return f"第{self.sequence}回"
+
+    @property
+    def document_label(self) -> str:
+        """【…】 of the documents: 第N回, with the meeting's own title when it has one (第1回 総会)."""
+        title = self.title.strip()
+        return f"{self.sequence_label} {title}" if title else self.sequence_label
+
+    @property
+    def attendance_label(self) -> str:
+        """「18機関 24名参加（市職員2名を含む）」, or "" when nothing was counted."""
+        parts = []
+        if self.agencies_count:
+            parts.append(f"{self.agencies_count}機関")
+        if self.people_count:
+            parts.append(f"{self.people_count}名")
+        if not parts:
+            return ""
+        note = self.attendance_note.strip()
+        return " ".join(parts) + "参加" + (f"（{note}）" if note else "")
 
     @property
     def fiscal_year_label(self) -> str:

@@ -8,6 +8,7 @@ meetings made on the pages. The 取組・検討内容 bullets travel in ONE cell
 from __future__ import annotations
 
 import copy
+from collections import defaultdict
 import datetime as dt
 import functools
 import re
@@ -18,7 +19,9 @@ from import_export import widgets
 
 from council.models import Body
 from council.wareki import fiscal_year_of, format_fiscal_year
+from meetings import numbering
 from meetings.models import Meeting, MeetingFormat, MeetingItem, MeetingStatus
+from meetings.services import PARKED_SEQUENCE, held_in_future_error
 from spreadsheets.resources import (
     BodyWidget,
     ChoiceLabelWidget,
@@ -63,9 +66,11 @@ class MeetingResource(CouncilResource):
     is checked without a query (``_validate``: the field checks of ``full_clean`` and the model's
     constraints, evaluated in Python); a dry run writes nothing, and a real import writes all new
     and changed meetings and their bullets with ``bulk_create``/``bulk_update`` in
-    ``after_import``. The numbering rule is ``meetings.services.next_sequence``'s (one past the
-    highest number of the body and 年度), counted in memory under the same lock on the body rows
-    that ``meeting_save_numbered`` takes, so a meeting saved on a page at the same time waits.
+    ``after_import``. 第N回 follows the one rule of ``meetings.numbering`` (date order within the
+    body and 年度), applied in memory to every series the file touches, under the same lock on the
+    body rows that ``meeting_save_numbered`` takes, so a meeting saved on a page at the same time
+    waits. An import may renumber held meetings without the page's question: the preview that
+    comes before every import is the confirmation.
     """
 
     label = "会議"
@@ -84,6 +89,8 @@ class MeetingResource(CouncilResource):
     status = _field("status", "状態", ChoiceLabelWidget(MeetingStatus, default=MeetingStatus.PLANNED))
     agencies_count = _field("agencies_count", "参加機関数", CountWidget())
     people_count = _field("people_count", "参加人数", CountWidget())
+    attendance_note = _field("attendance_note", "参加者の補足")
+    title = _field("title", "会議名")
     items = _field("import_items", "取組・検討内容", ItemsWidget())
 
     # Model fields a row can change (``bulk_update`` writes these and the stamp).
@@ -98,10 +105,17 @@ class MeetingResource(CouncilResource):
         "status",
         "agencies_count",
         "people_count",
+        "attendance_note",
+        "title",
     )
     # The constraints of Meeting that ``_validate`` evaluates in Python (a test keeps this in step
     # with Meeting.Meta.constraints, so a new constraint cannot be forgotten here).
-    CHECKED_CONSTRAINTS = ("meeting_sequence_unique", "meeting_held_has_date", "meeting_times_ordered")
+    CHECKED_CONSTRAINTS = (
+        "meeting_sequence_unique",
+        "meeting_held_has_date",
+        "meeting_times_ordered",
+        "meeting_attached_to_later_year",  # the import never sets attached_fiscal_year
+    )
     BATCH_SIZE = 1000
 
     class Meta(CouncilResource.Meta):
@@ -118,6 +132,8 @@ class MeetingResource(CouncilResource):
             "status",
             "agencies_count",
             "people_count",
+            "attendance_note",
+            "title",
             "items",
         )
         import_id_fields = ("body", "date")
@@ -133,6 +149,7 @@ class MeetingResource(CouncilResource):
         self._to_create: list[Meeting] = []
         self._to_update: list[tuple[Meeting, list[str]]] = []
         self._parsed: dict = {}
+        self._stored_meetings: list[Meeting] = []
 
     # -- reading once per import
 
@@ -162,6 +179,7 @@ class MeetingResource(CouncilResource):
             .iterator(chunk_size=5000)
         ):
             items.setdefault(meeting_id, []).append(text)
+        self._stored_meetings = meetings
         for meeting in meetings:
             meeting.import_items = tuple(items.get(meeting.pk, ()))
             if meeting.date is not None:
@@ -252,6 +270,8 @@ class MeetingResource(CouncilResource):
             and instance.date is None
         ):
             errors.setdefault(NON_FIELD_ERRORS, []).append(messages["meeting_held_has_date"])
+        if not errors.keys() & {"status", "date"} and (future := held_in_future_error(instance)):
+            errors.setdefault("status", []).extend(future.message_dict["status"])
         if (
             not errors.keys() & {"start_time", "end_time"}
             and instance.start_time
@@ -284,7 +304,21 @@ class MeetingResource(CouncilResource):
         if self.dry_run or result.has_errors() or result.has_validation_errors():
             return
         now = timezone.now()
+        renumbered = self._renumber()
+        # Stored meetings that change number are parked above every real 第N回 first, so the
+        # unique constraint holds after each statement.
+        moving = [m for m in renumbered if m.sequence != m.stored_sequence]
+        finals = [m.sequence for m in moving]
+        for meeting in moving:
+            meeting.sequence += PARKED_SEQUENCE
+        Meeting.objects.bulk_update(moving, ["sequence"], batch_size=self.BATCH_SIZE)
+        for meeting, final in zip(moving, finals, strict=True):
+            meeting.sequence = final
         Meeting.objects.bulk_create(self._to_create, batch_size=self.BATCH_SIZE)
+        updated_pks = {meeting.pk for meeting, _ in self._to_update}
+        Meeting.objects.bulk_update(
+            [m for m in moving if m.pk not in updated_pks], ["sequence"], batch_size=self.BATCH_SIZE
+        )
         items = [
             MeetingItem(meeting=meeting, position=position, text=text.strip())
             for meeting in self._to_create
@@ -307,6 +341,29 @@ class MeetingResource(CouncilResource):
                 for position, text in enumerate((t for t in meeting.import_items if t and t.strip()), start=1)
             ]
         MeetingItem.objects.bulk_create(items, batch_size=self.BATCH_SIZE)
+
+    def _renumber(self) -> list[Meeting]:
+        """Give every series the file touched its numbers by the rule; return the stored meetings
+        whose number the rule changed (each with ``stored_sequence``)."""
+        updated = {meeting.pk: meeting for meeting, _ in self._to_update}
+        series: dict[tuple[int, int], list[Meeting]] = defaultdict(list)
+        touched = {numbering.series_key(m) for m in self._to_create}
+        for stored in self._stored_meetings:
+            current = updated.get(stored.pk, stored)
+            current.stored_sequence = stored.sequence
+            if stored.pk in updated:
+                touched |= {numbering.series_key(stored), numbering.series_key(current)}
+            series[numbering.series_key(current)].append(current)
+        for meeting in self._to_create:
+            meeting.stored_sequence = None
+            series[numbering.series_key(meeting)].append(meeting)
+        moved = []
+        for key in touched:
+            for change in numbering.plan(series[key]):
+                change.meeting.sequence = change.new
+                if change.meeting.pk is not None:
+                    moved.append(change.meeting)
+        return moved
 
     def export_queryset(self, fiscal_year: int | None = None):
         meetings = Meeting.objects.filter(body__council=self.council, body__in=self.export_bodies())
@@ -334,5 +391,7 @@ class MeetingResource(CouncilResource):
             "状態": MeetingStatus.HELD.label,
             "参加機関数": 12,
             "参加人数": 18,
+            "参加者の補足": "区役所職員2名を含む",
+            "会議名": "",
             "取組・検討内容": "・事例検討（地域移行）\n・部会の年間計画",
         }

@@ -13,12 +13,14 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Q
+from django.utils import timezone
 
 from council.concurrency import check_unchanged
 from council.models import Body, Organization, Person
 from council.services import RowEdit, save_fields
 from council.wareki import fiscal_year_of, format_fiscal_year, format_wareki
+from meetings import numbering
 from meetings.models import (
     Attendance,
     CalendarFeed,
@@ -33,15 +35,17 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
 
-def next_sequence(*, body: Body, fiscal_year: int) -> int:
-    """The 第N回 a new meeting of the body gets in that fiscal year: one past the highest there.
-
-    Existing meetings never change number (cancelling or deleting one leaves a gap). Only the number
-    of a deleted *latest* meeting is given again — a meeting entered by mistake and removed at once
-    should not leave 第1回 missing.
-    """
-    highest = Meeting.objects.filter(body=body, fiscal_year=fiscal_year).aggregate(m=Max("sequence"))["m"]
-    return (highest or 0) + 1
+def held_in_future_error(meeting: Meeting) -> ValidationError | None:
+    """A meeting dated after today cannot be 開催済 (the schedule and the dashboard would count it)."""
+    if meeting.status == MeetingStatus.HELD and meeting.date is not None and meeting.date > timezone.localdate():
+        return ValidationError(
+            {
+                "status": f"開催日（{format_wareki(meeting.date)}）はまだ来ていないため、「開催済」にはできません。"
+                "「予定」のまま保存し、開催した後で「開催済」にしてください。"
+            },
+            code="held_in_future",
+        )
+    return None
 
 
 @transaction.atomic
@@ -51,9 +55,11 @@ def meeting_create(
     date: dt.date | None = None,
     fiscal_year: int | None = None,
     items: Iterable[str] = (),
+    confirm_held: bool = False,
     **fields,
 ) -> Meeting:
     """Create a meeting; its fiscal year comes from the date (or is given for an undated plan)."""
+    fields.pop("sequence", None)  # 第N回 is the numbering rule's, never the caller's
     if date is not None:
         derived = fiscal_year_of(date)
         if fiscal_year is not None and fiscal_year != derived:
@@ -62,26 +68,90 @@ def meeting_create(
     if fiscal_year is None:
         raise ValidationError({"fiscal_year": "開催日か年度を指定してください。"})
     meeting = Meeting(body=body, date=date, fiscal_year=fiscal_year, **fields)
-    meeting_save_numbered(meeting=meeting)
+    meeting_save_numbered(meeting=meeting, confirm_held=confirm_held)
     meeting_set_items(meeting=meeting, texts=items)
     return meeting
 
 
-@transaction.atomic
-def meeting_save_numbered(*, meeting: Meeting, renumber: bool = False) -> Meeting:
-    """Save a new meeting with the next 第N回 of its body and fiscal year.
+def _series(*, body_id: int, year: int, exclude: int | None = None) -> list[Meeting]:
+    meetings = Meeting.objects.filter(body_id=body_id).filter(
+        Q(attached_fiscal_year=year) | Q(attached_fiscal_year__isnull=True, fiscal_year=year)
+    )
+    if exclude is not None:
+        meetings = meetings.exclude(pk=exclude)
+    return list(meetings)
 
-    With ``renumber`` (the meeting moved to another fiscal year), it takes the next number there.
-    Otherwise an existing meeting keeps its number: numbers are stable.
+
+# Numbers are parked above any real 第N回 while a series is renumbered, so that the unique
+# constraint holds after every statement (SQLite has no deferrable constraints).
+PARKED_SEQUENCE = 20_000
+
+
+def _write_numbers(changes: list[numbering.Change], *, then_save: Meeting | None = None) -> None:
+    others = [c for c in changes if c.meeting is not then_save]
+    for change in others:
+        change.meeting.sequence = PARKED_SEQUENCE + change.new
+    if others:
+        Meeting.objects.bulk_update([c.meeting for c in others], ["sequence"])
+    if then_save is not None:
+        then_save.full_clean()
+        then_save.save()
+    for change in others:
+        change.meeting.sequence = change.new
+    if others:
+        Meeting.objects.bulk_update([c.meeting for c in others], ["sequence"])
+
+
+def _renumber_series(*, body_id: int, year: int) -> None:
+    """Close the gap a meeting left in its series (deleted, moved away) — unless that would
+    renumber a held meeting: then the numbers stay as they are."""
+    changes = numbering.plan(_series(body_id=body_id, year=year))
+    if changes and not numbering.held_changes(changes):
+        _write_numbers(changes)
+
+
+@transaction.atomic
+def meeting_save_numbered(*, meeting: Meeting, confirm_held: bool = False) -> Meeting:
+    """Save a meeting with the 第N回 the numbering rule gives it (``meetings.numbering``).
+
+    The other meetings of its series are renumbered with it; if one of them is held (or the
+    meeting itself was), ``numbering.RenumberHeld`` is raised unless ``confirm_held``. A meeting
+    moved to another series (another 年度) leaves its old series renumbered where no held meeting
+    moves.
     """
     if meeting.date is not None:
         meeting.fiscal_year = fiscal_year_of(meeting.date)
-    if meeting.pk is None or renumber:
-        # Serialise numbering per body: two meetings created at once must not both become 第N回.
-        Body.objects.select_for_update().filter(pk=meeting.body_id).first()
-        meeting.sequence = next_sequence(body=meeting.body, fiscal_year=meeting.fiscal_year)
-    meeting.full_clean()
-    meeting.save()
+    error = held_in_future_error(meeting)
+    if error is not None:
+        raise error
+    # Serialise numbering per body: two meetings saved at once must not both become 第N回.
+    Body.objects.select_for_update().filter(pk=meeting.body_id).first()
+    stored = None
+    if meeting.pk is not None:
+        stored = (
+            Meeting.objects.filter(pk=meeting.pk)
+            .values("body_id", "fiscal_year", "attached_fiscal_year", "sequence", "status")
+            .first()
+        )
+    year = numbering.series_year(meeting)
+    old_series = None
+    if stored is not None:
+        old_series = (stored["body_id"], stored["attached_fiscal_year"] or stored["fiscal_year"])
+        if old_series == (meeting.body_id, year):
+            meeting.stored_sequence, meeting.stored_status = stored["sequence"], stored["status"]
+        else:
+            meeting.stored_sequence, meeting.stored_status = None, None
+    else:
+        meeting.stored_sequence = None
+    series = [*_series(body_id=meeting.body_id, year=year, exclude=meeting.pk), meeting]
+    changes = numbering.plan(series)
+    numbering.check_held(changes, confirmed=confirm_held)
+    mine = next((c for c in changes if c.meeting is meeting), None)
+    if mine is not None:
+        meeting.sequence = mine.new
+    _write_numbers(changes, then_save=meeting)
+    if old_series is not None and old_series != (meeting.body_id, year):
+        _renumber_series(body_id=old_series[0], year=old_series[1])
     return meeting
 
 
@@ -141,7 +211,9 @@ def meeting_recount_attendance(*, meeting: Meeting) -> None:
 
 
 @transaction.atomic
-def meeting_record_held(*, meeting: Meeting, date: dt.date | None = None) -> Meeting:
+def meeting_record_held(
+    *, meeting: Meeting, date: dt.date | None = None, confirm_held: bool = False
+) -> Meeting:
     """Mark a planned meeting as held (開催済). A held meeting needs a date in its fiscal year."""
     if date is not None:
         if fiscal_year_of(date) != meeting.fiscal_year:
@@ -153,9 +225,9 @@ def meeting_record_held(*, meeting: Meeting, date: dt.date | None = None) -> Mee
             )
         meeting.date = date
     meeting.status = MeetingStatus.HELD
-    meeting.full_clean()
-    meeting.save(update_fields=["date", "status", "updated_at"])
-    return meeting
+    if meeting.date is None:
+        raise ValidationError({"date": "開催済の会議には開催日を入力してください。"})
+    return meeting_save_numbered(meeting=meeting, confirm_held=confirm_held)
 
 
 # --- Pages: editing a meeting's record, its attendance and its handouts -------------------------
@@ -165,6 +237,7 @@ def meeting_record_held(*, meeting: Meeting, date: dt.date | None = None) -> Mee
 MEETING_EDITABLE_FIELDS = frozenset(
     {
         "title",
+        "attached_fiscal_year",
         "start_time",
         "end_time",
         "format",
@@ -185,23 +258,20 @@ def meeting_update(
     date: dt.date | None,
     fiscal_year: int | None = None,
     loaded_version: str | None = None,
+    confirm_held: bool = False,
     **fields,
 ) -> Meeting:
     """Change a meeting's record (the 開催報告 of a held meeting is an edit too).
 
-    The 年度 comes from the date; ``fiscal_year`` is used only for an undated plan. 第N回 stays as
-    it is unless the meeting moves to another 年度, where it takes the next number of that year.
+    The 年度 comes from the date; ``fiscal_year`` is used only for an undated plan. 第N回 follows
+    the numbering rule (``meetings.numbering``): a change that renumbers a held meeting needs
+    ``confirm_held``.
     """
     unknown = set(fields) - MEETING_EDITABLE_FIELDS
     if unknown:
         raise TypeError(f"meeting_update cannot set {sorted(unknown)}")
     # Locked, so that two people saving the same meeting at once cannot both renumber it.
-    stored_year, stored_at = (
-        Meeting.objects.select_for_update()
-        .filter(pk=meeting.pk)
-        .values_list("fiscal_year", "updated_at")
-        .get()
-    )
+    stored_at = Meeting.objects.select_for_update().filter(pk=meeting.pk).values_list("updated_at", flat=True).get()
     # Someone saved this meeting after the user opened the form: do not write over their change.
     check_unchanged(stored=stored_at, loaded=loaded_version, what="会議の記録")
     for name, value in fields.items():
@@ -213,7 +283,7 @@ def meeting_update(
         meeting.fiscal_year = fiscal_year
     else:
         meeting.fiscal_year = fiscal_year_of(date)
-    return meeting_save_numbered(meeting=meeting, renumber=meeting.fiscal_year != stored_year)
+    return meeting_save_numbered(meeting=meeting, confirm_held=confirm_held)
 
 
 # A change posted without the stamp it was opened with: compared, it never matches (refused as stale).
@@ -233,6 +303,7 @@ def meeting_save(
     items: Iterable[RowEdit[MeetingItem]] = (),
     attendance: Iterable[RowEdit[Attendance]] = (),
     guests: Iterable[RowEdit[GuestAttendance]] = (),
+    confirm_held: bool = False,
     **fields,
 ) -> Meeting:
     """The admin's save of a meeting with its 取組・検討内容, attendees and guests.
@@ -249,6 +320,7 @@ def meeting_save(
             fiscal_year=fiscal_year,
             agencies_count=agencies_count,
             people_count=people_count,
+            confirm_held=confirm_held,
             **fields,
         )
     else:
@@ -259,6 +331,7 @@ def meeting_save(
             date=date,
             fiscal_year=fiscal_year,
             loaded_version=loaded_version or NO_VERSION,
+            confirm_held=confirm_held,
             **fields,
         )
     items = list(items)
@@ -291,10 +364,14 @@ def meeting_save(
 def meeting_delete(*, meeting: Meeting) -> None:
     """Remove a meeting with its rows; its handouts' files go once the deletion is committed.
 
-    Its 第N回 is not given again, unless it was the latest of its body and 年度 (``next_sequence``).
+    The later meetings of its series move up (第4回 becomes 第3回) unless one of them is held:
+    then the numbers stay and the gap remains (``meetings.numbering``).
     """
     storage_names = [(h.file.storage, h.file.name) for h in meeting.handouts.all() if h.file.name]
+    Body.objects.select_for_update().filter(pk=meeting.body_id).first()
+    body_id, year = meeting.body_id, numbering.series_year(meeting)
     meeting.delete()
+    _renumber_series(body_id=body_id, year=year)
     for storage, name in storage_names:
         transaction.on_commit(partial(storage.delete, name))
 

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from council.access import can_edit_body, get_body_for_user, get_council_for_user
 from council.models import Body, Council
 from council.pages import council_context, selected_fiscal_year
-from meetings import services
+from meetings import numbering, services
 from meetings.forms import (
     AttendanceForm,
     GuestFormSet,
@@ -130,8 +130,12 @@ def _render_form(
 
 def _add_service_error(forms: MeetingForms, error: ValidationError) -> None:
     # The forms already check what the services check; this only shows a rule broken meanwhile
-    # (e.g. by someone else saving) instead of a server error.
-    forms.meeting.add_error(None, error.messages)
+    # (e.g. by someone else saving) instead of a server error. Renumbering held meetings is the
+    # one refusal the form cannot see coming: it asks for the confirmation box.
+    if isinstance(error, numbering.RenumberHeld):
+        forms.meeting.ask_renumber_confirmation(error)
+    else:
+        forms.meeting.add_error(None, error.messages)
 
 
 @login_required
@@ -150,6 +154,7 @@ def meeting_create(request: HttpRequest, slug: str, body_pk: int) -> HttpRespons
                     date=cleaned["date"],
                     fiscal_year=None if cleaned["date"] else cleaned["fiscal_year"],
                     items=forms.items.texts(),
+                    confirm_held=forms.meeting.confirmed_held,
                     **forms.meeting.record_fields,
                 )
                 forms.save_attendance(meeting)
@@ -185,6 +190,7 @@ def meeting_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                     date=cleaned["date"],
                     fiscal_year=cleaned["fiscal_year"],
                     loaded_version=cleaned.get("loaded_version", ""),
+                    confirm_held=forms.meeting.confirmed_held,
                     **forms.meeting.record_fields,
                 )
                 services.meeting_set_items(meeting=meeting, texts=forms.items.texts())

@@ -10,6 +10,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
+
+from council.wareki import fiscal_year_of
 
 from meetings.models import GuestAttendance, Handout, Meeting, MeetingFormat, MeetingStatus
 from meetings.services import handout_add, meeting_set_attendance
@@ -186,6 +189,41 @@ def test_date_outside_the_year_asks_for_confirmation_then_saves(client, chair, s
     assert (meeting.fiscal_year, meeting.sequence, meeting.date) == (2022, 1, dt.date(2022, 5, 1))
 
 
+def test_a_meeting_that_renumbers_a_held_one_asks_first_then_saves(client, chair, subcommittee):
+    held = MeetingFactory(body=subcommittee, date=dt.date(2021, 9, 1), status=MeetingStatus.HELD)
+    client.force_login(chair)
+    data = form_data(date="令和3年7月1日", place="市役所 第2会議室", status=MeetingStatus.HELD)
+
+    response = client.post(create_url(subcommittee, 2021), data)
+
+    assert response.status_code == 400
+    content = response.content.decode()
+    assert "開催済の会議の回次を変更する" in content
+    assert "第1回（令和3年9月1日）→ 第2回" in content
+    assert "市役所 第2会議室" in content  # what was typed is kept
+    assert Meeting.objects.count() == 1
+
+    response = client.post(create_url(subcommittee, 2021), {**data, "confirm_held": "on"})
+
+    assert response.status_code == 302
+    assert Meeting.objects.get(pk=held.pk).sequence == 2
+    assert Meeting.objects.get(date=dt.date(2021, 7, 1)).sequence == 1
+
+
+def test_a_future_meeting_cannot_be_reported_held(client, chair, subcommittee):
+    client.force_login(chair)
+    future = timezone.localdate() + dt.timedelta(days=30)
+
+    response = client.post(
+        create_url(subcommittee, None),
+        form_data(fiscal_year=str(fiscal_year_of(future)), date=future.isoformat(), status=MeetingStatus.HELD),
+    )
+
+    assert response.status_code == 400
+    assert "まだ来ていないため、「開催済」にはできません。" in response.content.decode()
+    assert not Meeting.objects.exists()
+
+
 def test_held_meeting_without_date_is_refused(client, chair, subcommittee):
     client.force_login(chair)
 
@@ -316,7 +354,7 @@ def test_plan_then_report_it_held_with_attendance_and_items(client, chair, counc
     ]
     content = response.content.decode()
     assert "第1回の記録を保存しました。" in content
-    assert "3機関 5名（区役所職員2名を含む）" in content
+    assert "3機関 5名参加（区役所職員2名を含む）" in content
     assert (
         content.index("今年度の活動方針")
         < content.index("グループホームの見学会")

@@ -6,15 +6,18 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from meetings.models import GuestAttendance, Meeting, MeetingStatus
+from meetings.numbering import RenumberHeld
 from meetings.services import (
     meeting_create,
     meeting_record_held,
+    meeting_delete,
     meeting_save_numbered,
     meeting_set_attendance,
     meeting_set_items,
-    next_sequence,
+    meeting_update,
 )
 from tests.factories import MeetingFactory, OrganizationFactory, PersonFactory
 
@@ -52,69 +55,147 @@ def test_sequence_starts_at_one_in_each_fiscal_year(subcommittee):
     assert (april.fiscal_year, april.sequence) == (2021, 1)
 
 
-def test_sequence_follows_creation_not_date(subcommittee):
-    # A meeting entered later gets the next number even if it was held earlier: numbers never shift.
-    later = MeetingFactory(body=subcommittee, date=dt.date(2021, 9, 1))
-    earlier = MeetingFactory(body=subcommittee, date=dt.date(2021, 5, 1))
+def test_sequence_follows_the_dates_not_the_order_of_entry(subcommittee):
+    # The issue's case: a meeting planned for 1月20日 entered after one on 2月4日 is 第4回 of five.
+    dates = [dt.date(2021, 5, 1), dt.date(2021, 7, 1), dt.date(2021, 10, 1), dt.date(2022, 2, 4)]
+    for date in dates:
+        MeetingFactory(body=subcommittee, date=date)
+    january = MeetingFactory(body=subcommittee, date=dt.date(2022, 1, 20))
 
-    assert (later.sequence, earlier.sequence) == (1, 2)
-
-
-def test_undated_plans_are_numbered_in_their_fiscal_year(subcommittee):
-    dated = MeetingFactory(body=subcommittee, date=dt.date(2021, 5, 1))
-    plan = MeetingFactory(body=subcommittee, fiscal_year=2021)
-
-    assert plan.date is None
-    assert (dated.sequence, plan.sequence) == (1, 2)
-
-
-def test_deleting_an_earlier_meeting_keeps_the_numbers(subcommittee):
-    first = MeetingFactory(body=subcommittee, date=dt.date(2021, 5, 1))
-    MeetingFactory(body=subcommittee, date=dt.date(2021, 6, 1))
-    MeetingFactory(body=subcommittee, date=dt.date(2021, 7, 1))
-
-    first.delete()
-    fourth = MeetingFactory(body=subcommittee, date=dt.date(2021, 8, 1))
-
-    assert fourth.sequence == 4
+    assert Meeting.objects.get(pk=january.pk).sequence == 4
     assert _sequences(subcommittee, 2021) == [
-        (dt.date(2021, 6, 1), 2),
-        (dt.date(2021, 7, 1), 3),
-        (dt.date(2021, 8, 1), 4),
+        (dt.date(2021, 5, 1), 1),
+        (dt.date(2021, 7, 1), 2),
+        (dt.date(2021, 10, 1), 3),
+        (dt.date(2022, 1, 20), 4),
+        (dt.date(2022, 2, 4), 5),
     ]
 
 
-def test_cancelling_a_meeting_keeps_its_number(subcommittee):
-    MeetingFactory(body=subcommittee, date=dt.date(2021, 5, 1))
-    cancelled = MeetingFactory(body=subcommittee, date=dt.date(2021, 6, 1))
-    cancelled.status = MeetingStatus.CANCELLED
-    cancelled.save(update_fields=["status"])
+def test_undated_plans_are_numbered_in_their_fiscal_year(subcommittee):
+    plan = MeetingFactory(body=subcommittee, fiscal_year=2021)
+    dated = MeetingFactory(body=subcommittee, date=dt.date(2021, 5, 1))
 
-    third = MeetingFactory(body=subcommittee, date=dt.date(2021, 7, 1))
-
-    assert third.sequence == 3
-    assert Meeting.objects.get(pk=cancelled.pk).sequence == 2
+    assert plan.date is None
+    assert (Meeting.objects.get(pk=dated.pk).sequence, Meeting.objects.get(pk=plan.pk).sequence) == (1, 2)
 
 
-def test_deleting_the_latest_meeting_frees_its_number(subcommittee):
-    """A meeting entered by mistake and deleted must not leave a gap in 第N回 (documented rule)."""
-    first = MeetingFactory(body=subcommittee, date=dt.date(2021, 5, 1))
+def test_inserting_a_plan_renumbers_only_the_later_plans(subcommittee):
+    held = [
+        MeetingFactory(body=subcommittee, date=dt.date(2021, 5, 1), status=MeetingStatus.HELD),
+        MeetingFactory(body=subcommittee, date=dt.date(2021, 6, 1), status=MeetingStatus.HELD),
+    ]
+    later = MeetingFactory(body=subcommittee, date=dt.date(2021, 11, 1))
+
+    inserted = MeetingFactory(body=subcommittee, date=dt.date(2021, 9, 1))
+
+    assert [Meeting.objects.get(pk=m.pk).sequence for m in held] == [1, 2]
+    assert Meeting.objects.get(pk=inserted.pk).sequence == 3
+    assert Meeting.objects.get(pk=later.pk).sequence == 4
+
+
+def test_a_change_that_renumbers_a_held_meeting_asks_first(subcommittee):
+    held = MeetingFactory(body=subcommittee, date=dt.date(2021, 6, 1), status=MeetingStatus.HELD)
+
+    with pytest.raises(RenumberHeld) as excinfo:
+        meeting_create(body=subcommittee, date=dt.date(2021, 5, 1), status=MeetingStatus.HELD)
+
+    assert "第1回（令和3年6月1日）→ 第2回" in excinfo.value.messages[0]
+    assert "開催済の会議の回次を変更する" in excinfo.value.messages[0]
+    assert Meeting.objects.count() == 1  # nothing written
+    assert Meeting.objects.get(pk=held.pk).sequence == 1
+
+    earlier = meeting_create(
+        body=subcommittee, date=dt.date(2021, 5, 1), status=MeetingStatus.HELD, confirm_held=True
+    )
+
+    assert Meeting.objects.get(pk=earlier.pk).sequence == 1
+    assert Meeting.objects.get(pk=held.pk).sequence == 2
+
+
+def test_moving_a_held_meetings_date_past_another_asks_first(subcommittee):
+    first = MeetingFactory(body=subcommittee, date=dt.date(2021, 5, 1), status=MeetingStatus.HELD)
+    MeetingFactory(body=subcommittee, date=dt.date(2021, 6, 1), status=MeetingStatus.HELD)
+
+    with pytest.raises(RenumberHeld):
+        meeting_update(meeting=first, date=dt.date(2021, 7, 1), loaded_version=None)
+    first = Meeting.objects.get(pk=first.pk)
+    assert (first.date, first.sequence) == (dt.date(2021, 5, 1), 1)
+
+    meeting_update(meeting=first, date=dt.date(2021, 5, 2), loaded_version=None)  # same order: no question
+    assert Meeting.objects.get(pk=first.pk).sequence == 1
+
+
+def test_a_future_meeting_cannot_be_held(subcommittee):
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+
+    with pytest.raises(ValidationError) as excinfo:
+        meeting_create(body=subcommittee, date=tomorrow, status=MeetingStatus.HELD)
+
+    assert "まだ来ていないため、「開催済」にはできません" in excinfo.value.message_dict["status"][0]
+    assert not Meeting.objects.exists()
+    plan = meeting_create(body=subcommittee, date=tomorrow)
+    with pytest.raises(ValidationError):
+        meeting_record_held(meeting=plan)
+    assert Meeting.objects.get(pk=plan.pk).status == MeetingStatus.PLANNED
+
+
+def test_deleting_a_plan_moves_the_later_plans_up(subcommittee):
+    MeetingFactory(body=subcommittee, date=dt.date(2021, 5, 1), status=MeetingStatus.HELD)
     second = MeetingFactory(body=subcommittee, date=dt.date(2021, 6, 1))
+    MeetingFactory(body=subcommittee, date=dt.date(2021, 7, 1))
 
-    second.delete()
-    again = MeetingFactory(body=subcommittee, date=dt.date(2021, 7, 1))
+    meeting_delete(meeting=second)
 
-    assert again.sequence == 2
-    first.refresh_from_db()
-    assert first.sequence == 1
+    assert _sequences(subcommittee, 2021) == [(dt.date(2021, 5, 1), 1), (dt.date(2021, 7, 1), 2)]
 
 
-def test_next_sequence_reads_without_writing(subcommittee):
-    MeetingFactory(body=subcommittee, date=dt.date(2021, 5, 1))
+def test_deleting_an_earlier_held_meeting_keeps_the_held_numbers(subcommittee):
+    first = MeetingFactory(body=subcommittee, date=dt.date(2021, 5, 1), status=MeetingStatus.HELD)
+    MeetingFactory(body=subcommittee, date=dt.date(2021, 6, 1), status=MeetingStatus.HELD)
+    MeetingFactory(body=subcommittee, date=dt.date(2021, 7, 1))
 
-    assert next_sequence(body=subcommittee, fiscal_year=2021) == 2
-    assert next_sequence(body=subcommittee, fiscal_year=2022) == 1
-    assert Meeting.objects.count() == 1
+    meeting_delete(meeting=first)
+
+    assert _sequences(subcommittee, 2021) == [(dt.date(2021, 6, 1), 2), (dt.date(2021, 7, 1), 3)]
+
+
+def test_a_cancelled_meeting_keeps_its_number_and_is_not_counted(subcommittee):
+    MeetingFactory(body=subcommittee, date=dt.date(2021, 5, 1), status=MeetingStatus.HELD)
+    cancelled = MeetingFactory(body=subcommittee, date=dt.date(2021, 6, 1))
+    later = MeetingFactory(body=subcommittee, date=dt.date(2021, 7, 1))
+    assert Meeting.objects.get(pk=later.pk).sequence == 3
+
+    meeting_update(meeting=cancelled, date=cancelled.date, status=MeetingStatus.CANCELLED, loaded_version=None)
+
+    assert Meeting.objects.get(pk=cancelled.pk).sequence == 2  # its notice said 第2回
+    assert Meeting.objects.get(pk=later.pk).sequence == 2  # the next meeting takes the number again
+
+
+def test_a_meeting_of_the_year_before_attached_to_a_report_starts_its_numbers(subcommittee):
+    # A 準備会 that first met in March (令和元年度) and six times in 令和2年度: 第1回 … 第7回.
+    first = MeetingFactory(body=subcommittee, date=dt.date(2020, 3, 19), status=MeetingStatus.HELD)
+    later = [
+        MeetingFactory(body=subcommittee, date=dt.date(2020, month, 10), status=MeetingStatus.HELD)
+        for month in (7, 8, 9, 10, 11, 12)
+    ]
+    assert Meeting.objects.get(pk=later[0].pk).sequence == 1
+
+    meeting_update(
+        meeting=first, date=first.date, attached_fiscal_year=2020, loaded_version=None, confirm_held=True
+    )
+
+    assert Meeting.objects.get(pk=first.pk).sequence == 1
+    assert [Meeting.objects.get(pk=m.pk).sequence for m in later] == [2, 3, 4, 5, 6, 7]
+
+
+def test_a_meeting_can_be_attached_only_to_a_later_year(subcommittee):
+    meeting = MeetingFactory(body=subcommittee, date=dt.date(2020, 3, 19))
+
+    with pytest.raises(ValidationError) as excinfo:
+        meeting_update(meeting=meeting, date=meeting.date, attached_fiscal_year=2019, loaded_version=None)
+
+    assert "後の年度" in str(excinfo.value)
 
 
 def test_sequence_given_by_the_caller_is_ignored(subcommittee):
@@ -130,7 +211,7 @@ def test_moving_a_meeting_to_another_fiscal_year_renumbers_it_there(subcommittee
     meeting = MeetingFactory(body=subcommittee, date=dt.date(2021, 6, 1))
 
     meeting.date = dt.date(2022, 6, 1)
-    meeting_save_numbered(meeting=meeting, renumber=True)
+    meeting_save_numbered(meeting=meeting)
 
     stored = Meeting.objects.get(pk=meeting.pk)
     assert (stored.fiscal_year, stored.sequence) == (2022, 2)
