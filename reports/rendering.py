@@ -30,7 +30,7 @@ logger = logging.getLogger(__name__)
 
 # Bump when a template or the stylesheet changes what a document looks like for the same data:
 # it is part of every input hash, so stored files made by the old layout are not handed out again.
-TEMPLATE_VERSION = "2026-11-23.1"
+TEMPLATE_VERSION = "2026-12-02.1"
 
 # The documents are rendered as if served from this origin; only its /static/ path is fetched.
 BASE_URL = "https://kyogikai.invalid/"

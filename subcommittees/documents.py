@@ -21,6 +21,7 @@ from django.utils import timezone
 from council.models import Body, BodyKind, Council, Membership
 from council.tree import exists_in
 from council.wareki import fiscal_year_bounds
+from issues.models import OPEN_STATUSES, ActionPlan, ActionPlanRow, IssueMove, RegionalIssue
 from meetings.models import Meeting, MeetingItem, MeetingStatus
 from meetings.schedule import FISCAL_MONTHS, tree_order
 from reports.documents import register_document
@@ -51,6 +52,24 @@ class FunctionMark:
     ticked: bool
 
 
+@dataclass(frozen=True)
+class ActionPlanEntry:
+    """アクションプラン of one issue the body held or studied in the 年度."""
+
+    issue: RegionalIssue
+    plan: ActionPlan
+    rows: list[ActionPlanRow]
+    marks: list[tuple[str, str]]  # (mark, theme name), in the themes' order
+
+    @property
+    def shows_due(self) -> bool:
+        return any(row.due_label or row.due_on for row in self.rows)
+
+    @property
+    def shows_progress(self) -> bool:
+        return any(row.progress.strip() for row in self.rows)
+
+
 @dataclass
 class BodySet:
     """What one body's three documents read, for one 年度."""
@@ -64,15 +83,22 @@ class BodySet:
     evaluation: Evaluation | None = None
     policy: ActivityPolicy | None = None  # the policy of the *next* 年度 (次年度 活動方針)
     policy_history: list[ActivityPolicy] = field(default_factory=list)  # earlier policies, oldest first
+    action_plans: list[ActionPlanEntry] = field(default_factory=list)
+
+    @property
+    def year_meetings(self) -> list[Meeting]:
+        """The held meetings of the 年度 itself (``meetings`` also holds an earlier year's meeting
+        attached to this one, printed in the table but not counted in 開催回数・開催月)."""
+        return [m for m in self.meetings if m.fiscal_year == self.fiscal_year]
 
     @property
     def held_count(self) -> int:
-        return len(self.meetings)
+        return len(self.year_meetings)
 
     @property
     def held_months(self) -> str:
         """開催月 in the order of the 年度: "7, 8, 9, 11, 12, 2月" (empty when nothing was held)."""
-        months = {m.date.month for m in self.meetings}
+        months = {m.date.month for m in self.year_meetings}
         ordered = [str(month) for month in FISCAL_MONTHS if month in months]
         return f"{', '.join(ordered)}月" if ordered else ""
 
@@ -99,8 +125,9 @@ class BodySet:
         return any((self.report, self.evaluation, self.policy))
 
 
-def _body_sets(bodies: list[Body], fiscal_year: int) -> dict[int, BodySet]:
-    """Seven queries whatever the number of bodies (``bodies`` come with ``names`` prefetched)."""
+def _body_sets(bodies: list[Body], fiscal_year: int, *, plans: bool = True) -> dict[int, BodySet]:
+    """Seven queries whatever the number of bodies (``bodies`` come with ``names`` prefetched),
+    and with ``plans`` one to four for the アクションプラン part (``_add_action_plans``)."""
     ids = [b.pk for b in bodies]
     start, end = fiscal_year_bounds(fiscal_year)
     sets = {b.pk: BodySet(body=b, fiscal_year=fiscal_year, name=b.name_in(fiscal_year)) for b in bodies}
@@ -117,7 +144,10 @@ def _body_sets(bodies: list[Body], fiscal_year: int) -> dict[int, BodySet]:
         sets[m.body_id].members.append(MemberLine(organization, m.person.name, m.is_secretariat))
 
     meetings = (
-        Meeting.objects.filter(body__in=ids, fiscal_year=fiscal_year, status=MeetingStatus.HELD)
+        Meeting.objects.filter(body__in=ids, status=MeetingStatus.HELD)
+        .filter(
+            Q(fiscal_year=fiscal_year, attached_fiscal_year__isnull=True) | Q(attached_fiscal_year=fiscal_year)
+        )
         .prefetch_related(Prefetch("items", queryset=MeetingItem.objects.order_by("position", "id")))
         .order_by("body", "date", "sequence")
     )
@@ -138,7 +168,58 @@ def _body_sets(bodies: list[Body], fiscal_year: int) -> dict[int, BodySet]:
             sets[policy.body_id].policy = policy
         else:
             sets[policy.body_id].policy_history.append(policy)
+    if plans:
+        _add_action_plans(sets, fiscal_year)
     return sets
+
+
+def _add_action_plans(sets: dict[int, BodySet], fiscal_year: int) -> None:
+    """The アクションプラン of every issue a body of ``sets`` held or studied during the 年度:
+    one query for the issues with their plans, three for moves, rows and themes (none when no
+    issue has a plan)."""
+    start, end = fiscal_year_bounds(fiscal_year)
+    since = timezone.make_aware(dt.datetime.combine(start, dt.time.min))
+    until = timezone.make_aware(dt.datetime.combine(end, dt.time.max))
+    issues = (
+        RegionalIssue.objects.filter(action_plan__isnull=False, moves__to_body__in=list(sets))
+        .distinct()
+        .select_related("action_plan")
+        .prefetch_related(
+            Prefetch("moves", queryset=IssueMove.objects.order_by("at", "id")),
+            Prefetch("action_plan__rows", queryset=ActionPlanRow.objects.order_by("position", "id")),
+            "themes",
+        )
+        .order_by("raised_on", "id")
+    )
+    for issue in issues:
+        plan = issue.action_plan
+        rows = list(plan.rows.all())
+        if not rows and not plan.target_state.strip():
+            continue
+        for body_id in _holders_between(list(issue.moves.all()), since, until):
+            if body_id in sets:
+                sets[body_id].action_plans.append(
+                    ActionPlanEntry(
+                        issue=issue,
+                        plan=plan,
+                        rows=rows,
+                        marks=[(t.mark or t.name, t.name) for t in issue.themes.all()],
+                    )
+                )
+
+
+def _holders_between(moves: list[IssueMove], since: dt.datetime, until: dt.datetime) -> list[int]:
+    """The bodies that held the issue (had it to study) at some time between ``since`` and
+    ``until``: each move hands the issue to ``to_body`` until the next move, or until the move
+    that closed it."""
+    holders: list[int] = []
+    for n, move in enumerate(moves):
+        held_until = moves[n + 1].at if n + 1 < len(moves) else None
+        if move.to_status not in OPEN_STATUSES:
+            held_until = move.at
+        if move.at <= until and (held_until is None or held_until >= since) and move.to_body_id not in holders:
+            holders.append(move.to_body_id)
+    return holders
 
 
 def _body_with_council(body: Body) -> Body:
@@ -192,7 +273,7 @@ def _year_bodies(council: Council, fiscal_year: int) -> list[Body]:
 def summary_context(*, council: Council, fiscal_year: int) -> dict:
     """公開用の活動概要: every body of the year (case conferences left out), ten queries."""
     bodies = _year_bodies(council, fiscal_year)
-    return _summary(council, fiscal_year, bodies, _body_sets(bodies, fiscal_year))
+    return _summary(council, fiscal_year, bodies, _body_sets(bodies, fiscal_year, plans=False))
 
 
 def _summary(council: Council, fiscal_year: int, bodies: list[Body], sets: dict[int, BodySet]) -> dict:

@@ -79,6 +79,7 @@ def add_meetings(body, n=None, text="課題を整理した。"):
                 date=day,
                 status="held",
                 items=[f"第{i}回の{text}", f"次回の進め方を確認した（{i}）。"],
+                confirm_held=True,  # more held meetings may be dated before the ones already there
             )
         )
     return meetings
