@@ -9,8 +9,8 @@ from collections.abc import Iterable
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from council.forms import OrderedRowsFormSet, WarekiDateField
 from council.models import Body, Membership, Person

@@ -73,6 +73,11 @@ class Meeting(models.Model):
     created_at = models.DateTimeField("作成日時", auto_now_add=True)
     updated_at = models.DateTimeField("更新日時", auto_now=True)
 
+    # What the row holds in the database while the numbering service renumbers its series (set
+    # there, read by meetings.numbering; never stored).
+    stored_sequence: int | None
+    stored_status: str | None
+
     class Meta:
         verbose_name = "会議"
         verbose_name_plural = "会議"

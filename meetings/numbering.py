@@ -96,7 +96,11 @@ def _stored(meeting: Meeting) -> int | None:
 
 def held_changes(changes: Iterable[Change]) -> list[Change]:
     """The changes that give a meeting held (as stored) another number: these need a confirmation."""
-    return [c for c in changes if c.old is not None and getattr(c.meeting, "stored_status", c.meeting.status) == HELD]
+    return [
+        c
+        for c in changes
+        if c.old is not None and getattr(c.meeting, "stored_status", c.meeting.status) == HELD
+    ]
 
 
 class RenumberHeld(ValidationError):

@@ -8,10 +8,10 @@ meetings made on the pages. The 取組・検討内容 bullets travel in ONE cell
 from __future__ import annotations
 
 import copy
-from collections import defaultdict
 import datetime as dt
 import functools
 import re
+from collections import defaultdict
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils import timezone

@@ -37,7 +37,11 @@ if TYPE_CHECKING:
 
 def held_in_future_error(meeting: Meeting) -> ValidationError | None:
     """A meeting dated after today cannot be 開催済 (the schedule and the dashboard would count it)."""
-    if meeting.status == MeetingStatus.HELD and meeting.date is not None and meeting.date > timezone.localdate():
+    if (
+        meeting.status == MeetingStatus.HELD
+        and meeting.date is not None
+        and meeting.date > timezone.localdate()
+    ):
         return ValidationError(
             {
                 "status": f"開催日（{format_wareki(meeting.date)}）はまだ来ていないため、「開催済」にはできません。"
@@ -271,7 +275,9 @@ def meeting_update(
     if unknown:
         raise TypeError(f"meeting_update cannot set {sorted(unknown)}")
     # Locked, so that two people saving the same meeting at once cannot both renumber it.
-    stored_at = Meeting.objects.select_for_update().filter(pk=meeting.pk).values_list("updated_at", flat=True).get()
+    stored_at = (
+        Meeting.objects.select_for_update().filter(pk=meeting.pk).values_list("updated_at", flat=True).get()
+    )
     # Someone saved this meeting after the user opened the form: do not write over their change.
     check_unchanged(stored=stored_at, loaded=loaded_version, what="会議の記録")
     for name, value in fields.items():

@@ -146,7 +146,8 @@ def _body_sets(bodies: list[Body], fiscal_year: int, *, plans: bool = True) -> d
     meetings = (
         Meeting.objects.filter(body__in=ids, status=MeetingStatus.HELD)
         .filter(
-            Q(fiscal_year=fiscal_year, attached_fiscal_year__isnull=True) | Q(attached_fiscal_year=fiscal_year)
+            Q(fiscal_year=fiscal_year, attached_fiscal_year__isnull=True)
+            | Q(attached_fiscal_year=fiscal_year)
         )
         .prefetch_related(Prefetch("items", queryset=MeetingItem.objects.order_by("position", "id")))
         .order_by("body", "date", "sequence")
@@ -217,7 +218,11 @@ def _holders_between(moves: list[IssueMove], since: dt.datetime, until: dt.datet
         held_until = moves[n + 1].at if n + 1 < len(moves) else None
         if move.to_status not in OPEN_STATUSES:
             held_until = move.at
-        if move.at <= until and (held_until is None or held_until >= since) and move.to_body_id not in holders:
+        if (
+            move.at <= until
+            and (held_until is None or held_until >= since)
+            and move.to_body_id not in holders
+        ):
             holders.append(move.to_body_id)
     return holders
 

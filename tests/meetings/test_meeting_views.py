@@ -13,7 +13,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from council.wareki import fiscal_year_of
-
 from meetings.models import GuestAttendance, Handout, Meeting, MeetingFormat, MeetingStatus
 from meetings.services import handout_add, meeting_set_attendance
 from tests.factories import MeetingFactory, MembershipFactory, OrganizationFactory, PersonFactory
@@ -216,7 +215,9 @@ def test_a_future_meeting_cannot_be_reported_held(client, chair, subcommittee):
 
     response = client.post(
         create_url(subcommittee, None),
-        form_data(fiscal_year=str(fiscal_year_of(future)), date=future.isoformat(), status=MeetingStatus.HELD),
+        form_data(
+            fiscal_year=str(fiscal_year_of(future)), date=future.isoformat(), status=MeetingStatus.HELD
+        ),
     )
 
     assert response.status_code == 400

@@ -12,8 +12,8 @@ from meetings.models import GuestAttendance, Meeting, MeetingStatus
 from meetings.numbering import RenumberHeld
 from meetings.services import (
     meeting_create,
-    meeting_record_held,
     meeting_delete,
+    meeting_record_held,
     meeting_save_numbered,
     meeting_set_attendance,
     meeting_set_items,
@@ -166,7 +166,9 @@ def test_a_cancelled_meeting_keeps_its_number_and_is_not_counted(subcommittee):
     later = MeetingFactory(body=subcommittee, date=dt.date(2021, 7, 1))
     assert Meeting.objects.get(pk=later.pk).sequence == 3
 
-    meeting_update(meeting=cancelled, date=cancelled.date, status=MeetingStatus.CANCELLED, loaded_version=None)
+    meeting_update(
+        meeting=cancelled, date=cancelled.date, status=MeetingStatus.CANCELLED, loaded_version=None
+    )
 
     assert Meeting.objects.get(pk=cancelled.pk).sequence == 2  # its notice said 第2回
     assert Meeting.objects.get(pk=later.pk).sequence == 2  # the next meeting takes the number again

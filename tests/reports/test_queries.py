@@ -8,9 +8,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from reports.rendering import build_context
 from issues.models import Theme
 from issues.services import action_plan_save
+from reports.rendering import build_context
 from tests.factories import BodyFactory, RegionalIssueFactory
 from tests.reports.conftest import FY, add_meetings, add_members
 
