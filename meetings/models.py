@@ -33,8 +33,7 @@ class Meeting(models.Model):
     ``sequence`` is the 第N回 within the body and fiscal year (or the later 年度 the meeting is
     attached to, ``attached_fiscal_year``). It follows the dates, and held meetings keep theirs:
     the one rule is ``meetings.numbering``, applied by ``meetings.services.meeting_save_numbered``.
-    A cancelled meeting keeps the number it had and is not counted, so it is left out of the
-    uniqueness of 第N回.
+    A cancelled meeting keeps its place and number.
     ``agencies_count`` and ``people_count`` are the attendance as printed in reports
     ("19機関 25名"): computed from the recorded attendance when there is one, or entered as
     numbers for meetings imported from old records.

@@ -8,9 +8,8 @@ The rule, in the order a secretariat would state it:
    later year's series, so the later meetings go on from it (第2回 …).
 2. Within a series the numbers follow the **dates**: 第1回 is the earliest. Undated plans come after
    the dated meetings, in the order they were entered.
-3. A **cancelled** (中止) meeting is not counted: it keeps the number it had when it was cancelled
-   (its notice named it), and the next meeting takes that number again. A meeting entered as
-   cancelled shows the number it would have had.
+3. A **cancelled** (中止) meeting keeps its place and its number: its notice named it, and the
+   schedule shows it as 第N回（中止）.
 4. **Held meetings keep their numbers**: minutes and reports cite them. A change that would give a
    held meeting another number (a meeting entered late, dated before a held one; a held meeting's
    date moved past another's) is refused until the user confirms it (``RenumberHeld``). Planned
@@ -35,7 +34,6 @@ from council.wareki import format_wareki
 if TYPE_CHECKING:
     from meetings.models import Meeting
 
-CANCELLED = "cancelled"
 HELD = "held"
 
 
@@ -73,20 +71,11 @@ def plan(series: Iterable[Meeting]) -> list[Change]:
     set it, else ``sequence``).
     """
     meetings = sorted(series, key=_order)
-    counted = [m for m in meetings if m.status != CANCELLED]
-    numbers = {id(m): n for n, m in enumerate(counted, start=1)}
     changes = []
-    before = 0
-    for meeting in meetings:
+    for number, meeting in enumerate(meetings, start=1):
         old = _stored(meeting)
-        if meeting.status == CANCELLED:
-            # Not counted; a number only when it has none yet: the one it would have had.
-            new = old if old is not None else before + 1
-        else:
-            before += 1
-            new = numbers[id(meeting)]
-        if new != old:
-            changes.append(Change(meeting, old, new))
+        if number != old:
+            changes.append(Change(meeting, old, number))
     return changes
 
 

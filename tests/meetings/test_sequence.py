@@ -160,7 +160,7 @@ def test_deleting_an_earlier_held_meeting_keeps_the_held_numbers(subcommittee):
     assert _sequences(subcommittee, 2021) == [(dt.date(2021, 6, 1), 2), (dt.date(2021, 7, 1), 3)]
 
 
-def test_a_cancelled_meeting_keeps_its_number_and_is_not_counted(subcommittee):
+def test_a_cancelled_meeting_keeps_its_number_and_place(subcommittee):
     MeetingFactory(body=subcommittee, date=dt.date(2021, 5, 1), status=MeetingStatus.HELD)
     cancelled = MeetingFactory(body=subcommittee, date=dt.date(2021, 6, 1))
     later = MeetingFactory(body=subcommittee, date=dt.date(2021, 7, 1))
@@ -171,7 +171,7 @@ def test_a_cancelled_meeting_keeps_its_number_and_is_not_counted(subcommittee):
     )
 
     assert Meeting.objects.get(pk=cancelled.pk).sequence == 2  # its notice said 第2回
-    assert Meeting.objects.get(pk=later.pk).sequence == 2  # the next meeting takes the number again
+    assert Meeting.objects.get(pk=later.pk).sequence == 3
 
 
 def test_a_meeting_of_the_year_before_attached_to_a_report_starts_its_numbers(subcommittee):
