@@ -90,7 +90,7 @@ def year_data(council, subcommittee):
     add_members(subcommittee, council)
     meetings = add_meetings(subcommittee)
     MeetingFactory(body=subcommittee, date=dt.date(2021, 3, 20), status="planned")
-    MeetingFactory(body=subcommittee, date=dt.date(2021, 1, 14), status="cancelled")
+    MeetingFactory(body=subcommittee, date=dt.date(2021, 3, 25), status="cancelled")
     ProgressReport.objects.create(
         body=subcommittee,
         fiscal_year=FY,
