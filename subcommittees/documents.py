@@ -70,6 +70,43 @@ class ActionPlanEntry:
         return any(row.progress.strip() for row in self.rows)
 
 
+# What a body's people are called in its documents, by kind of body.
+MEMBER_LABELS = {
+    BodyKind.SUBCOMMITTEE: "部会員",
+    BodyKind.WORKING_GROUP: "メンバー",
+    BodyKind.PLENARY: "委員",
+    BodyKind.STEERING: "委員",
+    BodyKind.FORUM: "構成員",
+}
+DEFAULT_STEERING = "運営会議"
+
+
+@dataclass(frozen=True)
+class CouncilWords:
+    """The council's own words in a document: its steering body (運営会議 / 調整会議 …) and its
+    plenary (全体会 / 全体会議 …), as the council named them in its tree."""
+
+    steering: str = DEFAULT_STEERING
+    plenary: str = ""
+
+    @classmethod
+    def from_names(cls, names: dict[str, str]) -> CouncilWords:
+        return cls(
+            steering=names.get(BodyKind.STEERING) or DEFAULT_STEERING, plenary=names.get(BodyKind.PLENARY, "")
+        )
+
+    def members_label(self, body: Body) -> str:
+        return MEMBER_LABELS.get(BodyKind(body.kind), "構成員")
+
+    def notes_label(self, body: Body) -> str:
+        """「調整会議への伝達事項等」: what the body passes up (the steering body passes to the plenary)."""
+        if body.kind == BodyKind.PLENARY:
+            return "伝達事項等"
+        if body.kind == BodyKind.STEERING:
+            return f"{self.plenary}への伝達事項等" if self.plenary else "伝達事項等"
+        return f"{self.steering}への伝達事項等"
+
+
 @dataclass
 class BodySet:
     """What one body's three documents read, for one 年度."""
@@ -84,6 +121,15 @@ class BodySet:
     policy: ActivityPolicy | None = None  # the policy of the *next* 年度 (次年度 活動方針)
     policy_history: list[ActivityPolicy] = field(default_factory=list)  # earlier policies, oldest first
     action_plans: list[ActionPlanEntry] = field(default_factory=list)
+    words: CouncilWords = field(default_factory=CouncilWords)
+
+    @property
+    def members_label(self) -> str:
+        return self.words.members_label(self.body)
+
+    @property
+    def notes_label(self) -> str:
+        return self.words.notes_label(self.body)
 
     @property
     def year_meetings(self) -> list[Meeting]:
@@ -235,6 +281,13 @@ def body_document_context(*, body: Body, fiscal_year: int) -> dict:
     """Context of any of a body's three documents: ten queries."""
     body = _body_with_council(body)
     body_set = _body_sets([body], fiscal_year)[body.pk]
+    # One query: the council's steering body and plenary, for the council's own words.
+    names = dict(
+        Body.objects.filter(council_id=body.council_id, kind__in=[BodyKind.STEERING, BodyKind.PLENARY])
+        .order_by("-sort_order")
+        .values_list("kind", "name")
+    )
+    body_set.words = CouncilWords.from_names(names)
     return {"council": body.council, "fiscal_year": fiscal_year, "set": body_set}
 
 
@@ -313,6 +366,15 @@ def book_context(*, council: Council, fiscal_year: int) -> dict:
     context = _summary(council, fiscal_year, bodies, sets)
     ordered = [body for body, _depth in tree_order([b for b in bodies if b.kind != BodyKind.LIAISON])]
     filing = [sets[b.pk] for b in ordered if b.kind in FILING_KINDS or sets[b.pk].has_documents]
+    words = CouncilWords.from_names(
+        {
+            b.kind: b.name_in(fiscal_year)
+            for b in sorted(bodies, key=lambda b: -b.sort_order)
+            if b.kind in (BodyKind.STEERING, BodyKind.PLENARY)
+        }
+    )
+    for body_set in filing:
+        body_set.words = words
     context["sets"] = filing
     # The grid takes every body of the council (an ended body with a meeting still shows), so it
     # reads its own two queries rather than reuse the year's bodies.

@@ -266,10 +266,14 @@ def test_year_comes_from_the_query_string(tree, secretariat, council, subcommitt
     assert "令和2年度" in response.content.decode()
 
 
-def test_print_stylesheet_is_a4_landscape_without_menus():
+def test_print_stylesheet_is_a4_portrait_and_landscape_only_for_the_schedule():
     css = (Path(settings.BASE_DIR) / "static" / "css" / "app.css").read_text(encoding="utf-8")
     print_part = css[css.index("==== Planning pages") :]
-    assert "@page { size: A4 landscape" in print_part
+    assert "@page { size: A4 portrait" in print_part
+    assert "@page schedule { size: A4 landscape" in print_part
+    assert ".schedule-print-page { page: schedule; }" in print_part
+    template = Path(settings.BASE_DIR) / "meetings" / "templates" / "meetings" / "schedule.html"
+    assert '<div class="schedule-print-page">' in template.read_text(encoding="utf-8")
     assert ".app-header" in print_part
 
 

@@ -107,3 +107,17 @@ def test_the_plan_table_leaves_out_empty_due_and_progress_columns(kawasemi):
 
     in_order(text, "アクションプラン", "課題", "誰・どこに対して", "誰が・何を・どうする", "受注が少ない")
     assert "いつまでに" not in text and "進捗" not in text
+
+
+def test_documents_use_the_councils_own_words(kawasemi):
+    # かわせみ町's steering body is the 調整会議, its plenary the 全体会議.
+    subcommittee = report_text(kawasemi, kawasemi.soudan, 2020)
+    in_order(subcommittee, "部会員", "今後の検討の方向性", "調整会議への伝達事項等")
+    assert "運営会議" not in subcommittee
+
+    steering = report_text(kawasemi, kawasemi.steering, 2020)
+    in_order(steering, "委員", "全体会議への伝達事項等")
+    assert "部会員" not in steering
+
+    book = squash(pdf_text(render_pdf("book", council=kawasemi.council, fiscal_year=2020)))
+    assert "調整会議への伝達事項等" in book and "運営会議" not in book
