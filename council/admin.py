@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.models import AnonymousUser
+from django.db import models
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -138,7 +140,8 @@ class CouncilAdmin(FieldsServiceAdmin):
 
 class BodyStatusInline(ScopedTabularInline):
     model = BodyStatus
-    fields = ["fiscal_year", "status", "note"]
+    fields = ["fiscal_year", "status", "note", "background", "proposal"]
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 28})}}
     verbose_name = "状態の変更（年度ごと）"
     verbose_name_plural = "状態の変更（年度ごと）: 休止・終了はその年度から適用されます"
 

@@ -202,6 +202,17 @@ class BodyStatus(models.Model):
     fiscal_year = models.PositiveSmallIntegerField("適用開始年度")
     status = models.CharField("状態", max_length=10, choices=BodyStatusKind.choices)
     note = models.CharField("備考", max_length=200, blank=True)
+    # What the 年次報告書 prints for a body paused or ended in the 年度, instead of its documents.
+    background = models.TextField(
+        "休止・終了の経過",
+        blank=True,
+        help_text="休止・終了に至った経過です。年次報告書に、その年度の書類の代わりに載ります。",
+    )
+    proposal = models.TextField(
+        "事務局案",
+        blank=True,
+        help_text="今後の進め方についての事務局案（再開・統合・引き継ぎなど）です。年次報告書に載ります。",
+    )
 
     class Meta:
         verbose_name = "会議体の状態履歴"

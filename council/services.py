@@ -235,7 +235,7 @@ def body_name_delete(*, body_name: BodyName) -> None:
     body_name.delete()
 
 
-BODY_STATUS_FIELDS = frozenset({"body", "fiscal_year", "status", "note"})
+BODY_STATUS_FIELDS = frozenset({"body", "fiscal_year", "status", "note", "background", "proposal"})
 
 
 @transaction.atomic

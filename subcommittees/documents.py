@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 
-from council.models import Body, BodyKind, Council, Membership
+from council.models import Body, BodyKind, BodyStatus, BodyStatusKind, Council, Membership
 from council.tree import exists_in
 from council.wareki import fiscal_year_bounds
 from issues.models import OPEN_STATUSES, ActionPlan, ActionPlanRow, IssueMove, RegionalIssue
@@ -122,6 +122,92 @@ class BodySet:
     policy_history: list[ActivityPolicy] = field(default_factory=list)  # earlier policies, oldest first
     action_plans: list[ActionPlanEntry] = field(default_factory=list)
     words: CouncilWords = field(default_factory=CouncilWords)
+    # In the book only: a body that starts next 年度 (a successor) prints its 次年度 活動方針 alone.
+    starts_next_year: bool = False
+    successor_names: list[str] = field(default_factory=list)
+
+    # --- which of the documents the book prints (「休止・終了の経過」 instead of blank forms) -------
+
+    @property
+    def status(self) -> str | None:
+        return self.body.status_in(self.fiscal_year)
+
+    @property
+    def next_status(self) -> str | None:
+        return self.body.status_in(self.fiscal_year + 1)
+
+    @property
+    def active(self) -> bool:
+        return self.status == BodyStatusKind.ACTIVE
+
+    @property
+    def entered(self) -> bool:
+        """Something was entered for the 年度 itself: a held meeting, the report or the evaluation."""
+        return bool(self.meetings or self.report or self.evaluation)
+
+    @property
+    def files(self) -> bool:
+        return self.body.kind in FILING_KINDS
+
+    @property
+    def shows_report(self) -> bool:
+        return not self.starts_next_year and (
+            (self.files and self.active) or bool(self.meetings or self.report)
+        )
+
+    @property
+    def shows_evaluation(self) -> bool:
+        return not self.starts_next_year and ((self.files and self.active) or self.evaluation is not None)
+
+    @property
+    def shows_policy(self) -> bool:
+        """次年度 活動方針: when one was written, or for a filing body that goes on next 年度
+        (never a blank form for a body that is paused or ends)."""
+        if self.policy is not None:
+            return True
+        return self.files and self.active and self.next_status == BodyStatusKind.ACTIVE
+
+    @property
+    def status_history(self) -> list[BodyStatus]:
+        """The body's status rows up to next 年度, oldest first (``statuses`` prefetched)."""
+        return sorted(
+            (row for row in self.body.statuses.all() if row.fiscal_year <= self.fiscal_year + 1),
+            key=lambda row: row.fiscal_year,
+        )
+
+    @property
+    def shows_status(self) -> bool:
+        """「休止・終了の経過」: for a body paused or ended in the 年度, or from next 年度."""
+        if self.starts_next_year:
+            return False
+        inactive = (BodyStatusKind.PAUSED, BodyStatusKind.ENDED)
+        return self.status in inactive or self.next_status in inactive
+
+    @property
+    def status_rows(self) -> list[BodyStatus]:
+        """The rows of the 年度 and the next whose pause or end the book explains."""
+        return [
+            row
+            for row in self.status_history
+            if row.fiscal_year >= self.fiscal_year and row.status != BodyStatusKind.ACTIVE
+        ] or [row for row in self.status_history if row.status != BodyStatusKind.ACTIVE][-1:]
+
+    @property
+    def first_anchor(self) -> str:
+        """The book's anchor of the body's first printed document (its line in the contents)."""
+        for shown, part in (
+            (self.shows_report, "report"),
+            (self.shows_evaluation, "evaluation"),
+            (self.shows_status, "status"),
+            (self.shows_policy, "policy"),
+        ):
+            if shown:
+                return f"body-{self.body.pk}-{part}"
+        return ""
+
+    @property
+    def printed(self) -> bool:
+        return self.shows_report or self.shows_evaluation or self.shows_policy or self.shows_status
 
     @property
     def members_label(self) -> str:
@@ -359,13 +445,40 @@ def _summary(council: Council, fiscal_year: int, bodies: list[Body], sets: dict[
     }
 
 
-def book_context(*, council: Council, fiscal_year: int) -> dict:
-    """年次報告書: cover, contents, schedule, each filing body's three documents, the summary."""
-    bodies = _year_bodies(council, fiscal_year)
-    sets = _body_sets(bodies, fiscal_year)
-    context = _summary(council, fiscal_year, bodies, sets)
+def _book_order(bodies: list[Body], fiscal_year: int, successors: list[Body]) -> list[Body]:
+    """The year's formal tree, with each body that starts next 年度 placed after its predecessor
+    (else after its parent, else at the end)."""
     ordered = [body for body, _depth in tree_order([b for b in bodies if b.kind != BodyKind.LIAISON])]
-    filing = [sets[b.pk] for b in ordered if b.kind in FILING_KINDS or sets[b.pk].has_documents]
+    for body in successors:
+        position = {b.pk: i for i, b in enumerate(ordered)}
+        anchor = position.get(body.predecessor_id, position.get(body.parent_id))
+        ordered.insert(len(ordered) if anchor is None else anchor + 1, body)
+    return ordered
+
+
+def book_context(*, council: Council, fiscal_year: int) -> dict:
+    """年次報告書: cover, contents, schedule, each body's documents, the summary.
+
+    A filing body active in the 年度 prints its three documents; a body paused or ended prints its
+    「休止・終了の経過」 and 事務局案 instead of blank forms (and its documents only where something
+    was entered); a body that starts next 年度 (a successor) prints its 次年度 活動方針 where it has one.
+    """
+    everything = public_bodies(council)
+    bodies = [b for b in everything if exists_in(b, fiscal_year)]
+    successors = [
+        b
+        for b in everything
+        if b.kind != BodyKind.LIAISON and b.status_in(fiscal_year) is None and exists_in(b, fiscal_year + 1)
+    ]
+    sets = _body_sets(bodies + successors, fiscal_year)
+    for body in successors:
+        sets[body.pk].starts_next_year = True
+    for body in everything:
+        if body.predecessor_id in sets:
+            sets[body.predecessor_id].successor_names.append(body.name_in(fiscal_year + 1))
+    context = _summary(council, fiscal_year, bodies, sets)
+    ordered = _book_order(bodies, fiscal_year, [b for b in successors if sets[b.pk].policy is not None])
+    filing = [sets[b.pk] for b in ordered if sets[b.pk].printed]
     words = CouncilWords.from_names(
         {
             b.kind: b.name_in(fiscal_year)
