@@ -15,6 +15,17 @@ from meetings.schedule import Schedule, build_schedule
 PRIVATE_KINDS = (BodyKind.CASE_CONFERENCE,)
 
 
+def data_fiscal_years(council: Council) -> set[int]:
+    """Every 年度 in which the council has a meeting (held, planned or cancelled), in one query:
+    the 帳票 page offers them all, however far back the council's records go."""
+    return set(
+        Meeting.objects.filter(body__council=council)
+        .order_by()
+        .values_list("fiscal_year", flat=True)
+        .distinct()
+    )
+
+
 def public_bodies(council: Council) -> list[Body]:
     """The bodies a council-wide document may show (case conferences left out), with ``names`` and
     ``statuses`` prefetched: three queries."""

@@ -7,6 +7,8 @@ bodies they may read; people of other councils get 404.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -33,6 +35,7 @@ from council.wareki import format_fiscal_year, is_page_fiscal_year
 from meetings.forms import fiscal_year_choices
 from reports.models import BODY_DOCUMENTS, DocumentKind, JobStatus, ReportJob
 from reports.rendering import DocumentRequestError, check_request, render_html
+from reports.selectors import data_fiscal_years
 from reports.services import ReportRetryRefused, report_request, report_retry
 
 PAGE_SIZE = 20
@@ -50,10 +53,13 @@ class ReportRequestForm(forms.Form):
         help_text="検討状況報告書・振り返り・評価シート・活動方針は、会議体を選んでください。",
     )
 
-    def __init__(self, *args, bodies: QuerySet[Body], fiscal_year: int, **kwargs):
+    def __init__(
+        self, *args, bodies: QuerySet[Body], fiscal_year: int, data_years: Iterable[int] = (), **kwargs
+    ):
         super().__init__(*args, **kwargs)
         self.fields["body"].queryset = bodies
-        self.fields["fiscal_year"].choices = fiscal_year_choices(fiscal_year)
+        # Every 年度 with data, however old, besides the usual range around this year.
+        self.fields["fiscal_year"].choices = fiscal_year_choices(fiscal_year, *data_years)
         self.fields["fiscal_year"].initial = fiscal_year
         self.fields["kind"].error_messages["required"] = "帳票の種類を選んでください。"
 
@@ -105,7 +111,9 @@ def report_list(request: HttpRequest, slug: str) -> HttpResponse:
     council = get_council_for_user(request.user, slug)
     bodies = readable_bodies(request.user, council).order_by("sort_order", "pk")
     fiscal_year = selected_fiscal_year(request)
-    form = ReportRequestForm(request.POST or None, bodies=bodies, fiscal_year=fiscal_year)
+    form = ReportRequestForm(
+        request.POST or None, bodies=bodies, fiscal_year=fiscal_year, data_years=data_fiscal_years(council)
+    )
     if request.method == "POST" and form.is_valid():
         kind, body, year = (
             form.cleaned_data["kind"],

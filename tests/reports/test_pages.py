@@ -150,3 +150,19 @@ def test_nav_links_reports(client, council, member, name):
     client.force_login(member)
     page = client.get(reverse("council_home", args=[council.slug])).content.decode()
     assert reverse(name, args=[council.slug]) in page
+
+
+def test_every_year_with_data_is_offered_however_old(client, council, subcommittee, secretariat):
+    """A council that brought 15 years of records in can ask for the documents of each of them."""
+    import datetime as dt
+
+    from tests.factories import MeetingFactory
+
+    MeetingFactory(body=subcommittee, date=dt.date(2011, 7, 14))  # 平成23年度, beyond the usual ten years
+    client.force_login(secretariat)
+    page = client.get(list_url(council)).content.decode()
+    assert '<option value="2011">平成23年度</option>' in page
+    assert '<option value="2012">' not in page  # no data, and older than the usual range
+    response = client.post(list_url(council), {"kind": "book", "fiscal_year": 2011})
+    assert response.status_code == 302
+    assert ReportJob.objects.get().fiscal_year == 2011
