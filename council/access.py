@@ -53,6 +53,7 @@ COUNCIL_PATHS: dict[str, str] = {
     "issues.issuemove": "issue__council_id",
     "issues.actionplan": "issue__council_id",
     "issues.actionplanrow": "plan__issue__council_id",
+    "issues.themeorder": "council_id",
     "reports.reportjob": "council_id",
     "privacy.pledge": "council_id",
     "privacy.pledgeconfirmation": "pledge__council_id",

@@ -29,6 +29,7 @@ from issues.models import (
     IssueStatus,
     RegionalIssue,
     Theme,
+    ThemeOrder,
 )
 from issues.services import (
     action_plan_delete,
@@ -38,6 +39,8 @@ from issues.services import (
     issue_delete,
     issue_escalate,
     issue_save,
+    theme_order_delete,
+    theme_order_save,
 )
 from issues.workflow import IssueMoveRefused
 from meetings.models import Meeting
@@ -334,3 +337,17 @@ class ThemeAdmin(ScopedAdmin):
     list_display = ["name", "mark", "is_care_component", "sort_order"]
     list_editable = ["sort_order"]
     search_fields = ["name"]
+
+
+@admin.register(ThemeOrder)
+class ThemeOrderAdmin(ServiceAdminMixin, ScopedAdmin):
+    """The council's own order of the theme marks, for its pages, documents and spreadsheets."""
+
+    save_service = staticmethod(theme_order_save)
+    delete_service = staticmethod(theme_order_delete)
+    delete_keyword = "theme_order"
+    list_display = ["council", "marks"]
+    fields = ["council", "marks"]
+
+    def save_arguments(self, request, form, formsets, change):
+        return {"theme_order": form.instance if change else None, **form_values(form)}

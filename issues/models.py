@@ -5,6 +5,8 @@ Which moves are allowed lives in ``issues.workflow`` (one table); ``issues.servi
 
 from __future__ import annotations
 
+import unicodedata
+
 import pgtrigger
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -68,6 +70,90 @@ class Theme(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+THEME_SEPARATORS = "・、,，/／ 　"  # the first is the one the others become
+
+
+def split_theme_marks(text: str, known: dict[str, Theme] | None = None) -> list[str]:
+    """「障・医・住」, 「障、医」 or 「障医住」 (one-letter marks run together, when ``known`` says
+    each letter is a mark) as a list of marks or names; a known name that holds 「・」 itself
+    (防災・安心安全) stays whole."""
+    text = unicodedata.normalize("NFKC", text or "").strip()
+    guard = "\u2063"  # INVISIBLE SEPARATOR, never typed: keeps 「・」 inside a known name
+    for name in sorted(known or (), key=len, reverse=True):
+        if "・" in name:
+            text = text.replace(name, name.replace("・", guard))
+    for separator in THEME_SEPARATORS[1:]:
+        text = text.replace(unicodedata.normalize("NFKC", separator), "・")
+    parts = [part.strip().replace(guard, "・") for part in text.split("・") if part.strip()]
+    if known is not None:
+        letters = [part for part in parts if part not in known and all(ch in known for ch in part)]
+        if letters:
+            parts = [piece for part in parts for piece in (list(part) if part in letters else [part])]
+    return parts
+
+
+def known_themes() -> dict[str, Theme]:
+    """Every theme by its mark and by its name (one query)."""
+    return {key: theme for theme in Theme.objects.all() for key in (theme.mark, theme.name) if key}
+
+
+class ThemeOrder(models.Model):
+    """The order in which a council lists the theme marks (医/障/住/社/地/保) on its pages, in its
+    documents and in its spreadsheets. Without one, themes follow their 表示順."""
+
+    council = models.OneToOneField(
+        Council, verbose_name="協議会", on_delete=models.CASCADE, related_name="theme_order"
+    )
+    marks = models.CharField(
+        "テーマの並び順",
+        max_length=200,
+        help_text="テーマの略記（またはテーマ名）を、並べたい順に「、」や「・」で区切って入力してください"
+        "（例: 障、医、住、社、地、保）。書いていないテーマは、その後に標準の順で並びます。",
+    )
+
+    class Meta:
+        verbose_name = "テーマの並び順"
+        verbose_name_plural = "テーマの並び順"
+
+    def __str__(self) -> str:
+        return self.marks
+
+    def clean(self) -> None:
+        known = known_themes()
+        parts = split_theme_marks(self.marks, known)
+        unknown = [part for part in parts if part not in known]
+        if unknown:
+            usable = "・".join(dict.fromkeys(t.mark or t.name for t in known.values()))
+            raise ValidationError(
+                {"marks": f"「{'」「'.join(unknown)}」というテーマはありません。使えるのは {usable} です。"}
+            )
+        # Stored as marks joined by 「、」, whatever was typed (「障医住」, 「障, 医」, テーマ名); a theme
+        # without a mark by its name, which may hold 「・」 (防災・安心安全).
+        self.marks = "、".join(dict.fromkeys(known[part].mark or known[part].name for part in parts))
+
+    def positions(self) -> dict[str, int]:
+        return {part: n for n, part in enumerate(self.marks.split("、"))}
+
+
+def themes_in_order(themes, order: ThemeOrder | None) -> list[Theme]:
+    """``themes`` in the council's order (``order``), the rest after them by their 表示順."""
+    positions = order.positions() if order is not None else {}
+    last = len(positions)
+
+    def key(theme: Theme) -> tuple[int, int, str]:
+        place = positions.get(theme.mark, positions.get(theme.name, last))
+        return (place, theme.sort_order, theme.name)
+
+    return sorted(themes, key=key)
+
+
+def council_theme_order(council: Council) -> ThemeOrder | None:
+    try:
+        return council.theme_order
+    except ThemeOrder.DoesNotExist:
+        return None
 
 
 @history.track()

@@ -11,9 +11,17 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from import_export import fields
 
 from council.models import BodyKind
-from issues.models import IssueStatus, RegionalIssue
+from issues.models import (
+    IssueStatus,
+    RegionalIssue,
+    council_theme_order,
+    known_themes,
+    split_theme_marks,
+    themes_in_order,
+)
 from issues.services import issue_raise
 from spreadsheets.resources import (
     BodyWidget,
@@ -35,18 +43,26 @@ class IssueResource(CouncilResource):
     body = _field("body", "検討している会議体", BodyWidget())
     status = _field("status", "状態", ChoiceLabelWidget(IssueStatus, default=IssueStatus.RAISED))
     raised_on = _field("raised_on", "提起日", WarekiDateWidget())
+    # 医・障・住 …: read and written here (not by import-export), in the council's order.
+    themes = fields.Field(attribute=None, column_name="テーマ", dehydrate_method="dehydrate_themes")
 
     class Meta(CouncilResource.Meta):
         model = RegionalIssue
-        fields = ("title", "background", "body", "status", "raised_on")
+        fields = ("title", "background", "body", "status", "raised_on", "themes")
         import_id_fields = ("title",)
 
     def before_import(self, dataset, **kwargs):
         super().before_import(dataset, **kwargs)
         # One query for the file, not one per row (the newest first, as the model orders them).
         self._existing: dict[str, RegionalIssue] = {}
-        for issue in RegionalIssue.objects.select_related("body").filter(council=self.council):
+        for issue in (
+            RegionalIssue.objects.select_related("body")
+            .prefetch_related("themes")
+            .filter(council=self.council)
+        ):
             self._existing.setdefault(issue.title, issue)
+        self._known_themes = known_themes()
+        self._row_themes: dict[int, list] = {}
 
     def find(self, row):
         title = _text(row.get("地域課題"))
@@ -62,6 +78,18 @@ class IssueResource(CouncilResource):
             super().import_instance(instance, row, **kwargs)
         except ValidationError as exc:
             errors = exc.update_error_dict(errors)
+        if "テーマ" in row:
+            parts = split_theme_marks(_text(row.get("テーマ")), self._known_themes)
+            unknown = [part for part in parts if part not in self._known_themes]
+            if unknown:
+                usable = "・".join(dict.fromkeys(t.mark or t.name for t in self._known_themes.values()))
+                errors["themes"] = [
+                    f"テーマ「{'」「'.join(unknown)}」はありません。使えるのは {usable} です。"
+                ]
+            else:
+                self._row_themes[self._row_number] = list(
+                    dict.fromkeys(self._known_themes[part] for part in parts)
+                )
         if instance.pk:
             if "status" not in errors and instance.status != stored_status:
                 errors["status"] = [
@@ -78,12 +106,32 @@ class IssueResource(CouncilResource):
         if errors:
             raise ValidationError(errors)
 
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        skip = super().skip_row(instance, original, row, import_validation_errors)
+        themes = self._row_themes.get(self._row_number)
+        stored = {t.pk for t in instance.themes.all()} if instance.pk else None
+        if (
+            stored is not None
+            and themes is not None
+            and not import_validation_errors
+            and stored != {t.pk for t in themes}
+        ):
+            self.changes.setdefault(self._row_number, []).append("テーマ")
+            return False
+        return skip
+
+    def dehydrate_themes(self, issue) -> str:
+        if not hasattr(self, "_theme_order"):
+            self._theme_order = council_theme_order(self.council)
+        return "・".join(t.mark or t.name for t in themes_in_order(issue.themes.all(), self._theme_order))
+
     def save_new(self, instance) -> None:
         status = instance.status
         issue = issue_raise(
             body=instance.body,
             title=instance.title,
             by=self.user,
+            themes=self._row_themes.get(self._row_number, ()),
             background=instance.background,
             raised_on=instance.raised_on,
             reason="表計算ファイルから取り込み"
@@ -98,6 +146,8 @@ class IssueResource(CouncilResource):
     def save_changed(self, instance, changed) -> None:
         instance.full_clean()
         instance.save(update_fields=["title", "background", "raised_on", "updated_at"])
+        if "テーマ" in changed:
+            instance.themes.set(self._row_themes[self._row_number])
 
     def export_queryset(self):
         return (
@@ -105,6 +155,7 @@ class IssueResource(CouncilResource):
             RegionalIssue.objects.filter(council=self.council)
             .filter(~Q(body__kind=BodyKind.CASE_CONFERENCE) | Q(body__in=self.export_bodies()))
             .select_related("body")
+            .prefetch_related("themes")
             .order_by("raised_on", "id")
         )
 
@@ -115,4 +166,5 @@ class IssueResource(CouncilResource):
             "検討している会議体": "相談支援部会",
             "状態": IssueStatus.RAISED.label,
             "提起日": dt.date(2024, 5, 20),
+            "テーマ": "障・住",
         }

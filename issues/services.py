@@ -23,6 +23,7 @@ from issues.models import (
     MoveKind,
     RegionalIssue,
     Theme,
+    ThemeOrder,
 )
 from issues.workflow import IssueMoveRefused, apply_move, plan_move
 from meetings.models import Meeting
@@ -305,3 +306,17 @@ def action_plan_row_save(*, row: ActionPlanRow | None = None, **fields) -> Actio
 @transaction.atomic
 def action_plan_row_delete(*, row: ActionPlanRow) -> None:
     row.delete()
+
+
+THEME_ORDER_FIELDS = frozenset({"council", "marks"})
+
+
+@transaction.atomic
+def theme_order_save(*, theme_order: ThemeOrder | None = None, **fields) -> ThemeOrder:
+    """Set the order in which a council lists the theme marks (validated and stored as marks)."""
+    return save_fields(theme_order or ThemeOrder(), fields, THEME_ORDER_FIELDS)
+
+
+@transaction.atomic
+def theme_order_delete(*, theme_order: ThemeOrder) -> None:
+    theme_order.delete()

@@ -21,7 +21,15 @@ from django.utils import timezone
 from council.models import Body, BodyKind, BodyStatus, BodyStatusKind, Council, Membership
 from council.tree import exists_in
 from council.wareki import fiscal_year_bounds
-from issues.models import OPEN_STATUSES, ActionPlan, ActionPlanRow, IssueMove, RegionalIssue
+from issues.models import (
+    OPEN_STATUSES,
+    ActionPlan,
+    ActionPlanRow,
+    IssueMove,
+    RegionalIssue,
+    council_theme_order,
+    themes_in_order,
+)
 from meetings.models import Meeting, MeetingItem, MeetingStatus
 from meetings.schedule import FISCAL_MONTHS, tree_order
 from reports.documents import register_document
@@ -316,7 +324,7 @@ def _add_action_plans(sets: dict[int, BodySet], fiscal_year: int) -> None:
     issues = (
         RegionalIssue.objects.filter(action_plan__isnull=False, moves__to_body__in=list(sets))
         .distinct()
-        .select_related("action_plan")
+        .select_related("action_plan", "council__theme_order")
         .prefetch_related(
             Prefetch("moves", queryset=IssueMove.objects.order_by("at", "id")),
             Prefetch("action_plan__rows", queryset=ActionPlanRow.objects.order_by("position", "id")),
@@ -336,7 +344,10 @@ def _add_action_plans(sets: dict[int, BodySet], fiscal_year: int) -> None:
                         issue=issue,
                         plan=plan,
                         rows=rows,
-                        marks=[(t.mark or t.name, t.name) for t in issue.themes.all()],
+                        marks=[
+                            (t.mark or t.name, t.name)
+                            for t in themes_in_order(issue.themes.all(), council_theme_order(issue.council))
+                        ],
                     )
                 )
 

@@ -24,7 +24,7 @@ from council.access import (
 from council.models import RoleKind
 from council.services import role_grant
 from issues.models import ActionPlan, ActionPlanRow, MoveKind, Theme
-from issues.services import issue_move
+from issues.services import issue_move, theme_order_save
 from meetings.feeds import calendar_feed_create
 from meetings.models import CalendarFeedScope, GuestAttendance
 from meetings.services import meeting_set_attendance
@@ -85,6 +85,7 @@ def _seed_council(*, body, user) -> None:
     issue_move(issue=issue, kind=MoveKind.COLLECT, by=user, at_meeting=meeting)
     plan = ActionPlan.objects.create(issue=issue, target_state="必要な人がグループホームを選べる。")
     ActionPlanRow.objects.create(plan=plan, problem="空き情報がない", action="事務局が一覧を作る")
+    theme_order_save(council=council, marks="住・障")
 
     ReportJobFactory(
         council=council, body=body, fiscal_year=2021, kind=DocumentKind.PROGRESS_REPORT, requested_by=user

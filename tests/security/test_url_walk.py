@@ -38,7 +38,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from council.models import Membership, MembershipRole, Organization, Person
 from issues.models import MoveKind, Theme
-from issues.services import action_plan_save, issue_move
+from issues.services import action_plan_save, issue_move, theme_order_save
 from meetings.feeds import calendar_feed_create
 from meetings.models import Attendance, GuestAttendance, Handout, Meeting, MeetingItem
 from privacy.models import PledgeConfirmation, Requester, RequestKind
@@ -161,6 +161,7 @@ class World:
             target_state="目指す姿",
             rows=[{"problem": "課題", "action": "取り組む"}],
         )
+        theme_order_save(council=self.council, marks="障・医")
 
     def body_for(self, who: str, variant: str):
         if variant == "case":
