@@ -103,3 +103,19 @@ def test_changed_marks_are_a_change_and_unknown_ones_an_error(council, subcommit
         and "「テーマ」" in refused.errors[0]
     )
     assert [t.mark for t in RegionalIssue.objects.get(pk=issue.pk).themes.all()] == ["社"]
+
+
+def test_issue_pages_list_marks_in_the_council_order(client, council, subcommittee, secretariat):
+    from django.urls import reverse
+
+    issue = RegionalIssueFactory(body=subcommittee, title="住まいと通院")
+    issue.themes.set([_theme("医"), _theme("住")])
+    client.force_login(secretariat)
+    detail = reverse("issue_detail", args=[council.slug, issue.pk])
+    listing = reverse("issue_list", args=[council.slug])
+    page = client.get(detail).content.decode()
+    assert page.index("医<span") < page.index("住<span")
+    theme_order_save(council=council, marks="住・医")
+    for url in (detail, listing):
+        page = client.get(url).content.decode()
+        assert page.index("住<span") < page.index("医<span"), url
