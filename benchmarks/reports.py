@@ -44,7 +44,7 @@ VAR_DIR = os.environ.get("BENCH_VAR_DIR", "/tmp/benchvar-reports")
 LARGE_SLUG = "bench-large"
 LARGE_YEAR = 2024
 BODY_KINDS = ("progress-report", "evaluation", "policy")
-TARGETS = {"body": 1.5, "book": 10.0}
+TARGETS = {"body": 1.5, "book": 5.0}  # the book was 9–10 s on 2026-11-22; issue 15 asked for < 5 s
 OVERHEAD_TARGET = 1.2
 MEMORY_TARGET_MB = 400
 
