@@ -9,6 +9,7 @@ Moving it, and editing its action plan, is for the secretariat and the chair of 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -31,7 +32,8 @@ from council.access import (
     visible_bodies,
 )
 from council.models import Body, BodyKind, Council, RoleKind
-from council.wareki import add_months, fiscal_year_bounds, fiscal_year_of
+from council.tree import ancestors, descendants
+from council.wareki import add_months, current_fiscal_year, fiscal_year_bounds, fiscal_year_of
 from issues.models import OPEN_STATUSES, ActionPlan, ActionPlanRow, IssueMove, IssueStatus, RegionalIssue
 from issues.workflow import CLOSED_BY_OUTCOME
 from meetings.models import Meeting
@@ -220,6 +222,10 @@ class IssuePage:
     plan: ActionPlan | None
     rows: list[ActionPlanRow]
 
+    @property
+    def last_move_at(self) -> dt.datetime | None:
+        return max((e.move.at for e in self.timeline if e.move is not None), default=None)
+
 
 def issue_page(*, issue: RegionalIssue) -> IssuePage:
     """The history (moves interleaved with the meetings that discussed the issue) and the plan."""
@@ -259,16 +265,45 @@ def issue_page(*, issue: RegionalIssue) -> IssuePage:
     )
 
 
+def move_neighbourhood(bodies: dict[int, Body], issue: RegionalIssue) -> list[int]:
+    """The bodies a move of ``issue`` concerns: the holding body, the bodies above it and below it."""
+    return [
+        issue.body_id,
+        *(b.pk for b in ancestors(bodies, issue.body_id)),
+        *(b.pk for b in descendants(bodies, issue.body_id)),
+    ]
+
+
+def move_fiscal_years(issue: RegionalIssue, last_move_at: dt.datetime | None) -> set[int]:
+    """The 年度 whose meetings a move may cite: this and last 年度, and the 年度 of the issue's last
+    move (an old lineage being entered cites the meetings of its own time)."""
+    now = current_fiscal_year()
+    years = {now, now - 1}
+    if last_move_at is not None:
+        years.add(fiscal_year_of(timezone.localtime(last_move_at).date()))
+    return years
+
+
 def body_tree(council: Council) -> dict[int, Body]:
     """All bodies of the council by pk, one query (for ancestor/descendant choices)."""
     return {body.pk: body for body in Body.objects.filter(council=council).order_by("sort_order", "id")}
 
 
 def meetings_for_choice(
-    *, user: User, council: Council, case_conferences: bool | None = None
+    *,
+    user: User,
+    council: Council,
+    case_conferences: bool | None = None,
+    bodies: Iterable[int] | None = None,
+    fiscal_years: Iterable[int] | None = None,
 ) -> QuerySet[Meeting]:
-    """Meetings of the council the user may read, most recent first."""
+    """Meetings of the council the user may read, most recent first; only those of ``bodies``
+    and ``fiscal_years`` when given (a choice list must not grow with the council's history)."""
     meetings = Meeting.objects.filter(body__in=readable_bodies(user, council)).select_related("body")
+    if bodies is not None:
+        meetings = meetings.filter(body__in=list(bodies))
+    if fiscal_years is not None:
+        meetings = meetings.filter(fiscal_year__in=sorted(set(fiscal_years)))
     if case_conferences is True:
         meetings = meetings.filter(body__kind=BodyKind.CASE_CONFERENCE)
     elif case_conferences is False:

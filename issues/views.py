@@ -6,6 +6,8 @@ moves themselves are checked by issues.workflow through issues.services, never h
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -25,7 +27,7 @@ from council.access import (
     readable_bodies,
 )
 from council.models import Body, BodyKind, Council
-from council.pages import council_context
+from council.pages import council_context, selected_fiscal_year
 from council.tree import descendants
 from council.wareki import current_fiscal_year, fiscal_year_of, months_between
 from issues import selectors
@@ -218,20 +220,39 @@ def _move_kinds(issue: RegionalIssue, bodies: dict[int, Body]) -> list[str]:
     return kinds
 
 
-def _move_form(request: HttpRequest, issue: RegionalIssue, data=None) -> IssueMoveForm | None:
+def _move_form(
+    request: HttpRequest, issue: RegionalIssue, data=None, *, last_move_at: dt.datetime | None = None
+) -> IssueMoveForm | None:
+    """The move form. Its lists hold what a user can pick here, not the council's whole history:
+    meetings of the holding body, the bodies above and below it, of this and last 年度 (and of the
+    last move's 年度, and of the 年度 chosen on the page); merge targets among the open issues
+    those bodies hold."""
     if not selectors.can_move_issue(request.user, issue):
         return None
     bodies = selectors.body_tree(issue.council)
     kinds = _move_kinds(issue, bodies)
     if not kinds:
         return None
+    near = selectors.move_neighbourhood(bodies, issue)
+    years: set[int] | None = None  # a posted choice is checked against every 年度 (one lookup)
+    if data is None:
+        if last_move_at is None:
+            last_move_at = issue.moves.order_by("-at", "-id").values_list("at", flat=True).first()
+        years = selectors.move_fiscal_years(issue, last_move_at)
+        if "year" in request.GET:  # ◀ 令和2年度 ▶ on the issue page offers that year's meetings
+            years.add(selected_fiscal_year(request))
     return IssueMoveForm(
         data,
         issue=issue,
         bodies=bodies,
         kinds=kinds,
-        meetings=selectors.meetings_for_choice(user=request.user, council=issue.council),
-        merge_targets=selectors.issues_visible_to(request.user, issue.council),
+        meetings=selectors.meetings_for_choice(
+            user=request.user,
+            council=issue.council,
+            bodies=near,
+            fiscal_years=years,
+        ),
+        merge_targets=selectors.issues_visible_to(request.user, issue.council).filter(body__in=near),
     )
 
 
@@ -256,7 +277,7 @@ def _render_detail(
         page=page,
         links=True,
         can_move=selectors.can_move_issue(request.user, issue),
-        move_form=move_form or _move_form(request, issue),
+        move_form=move_form or _move_form(request, issue, last_move_at=page.last_move_at),
         origin_link=origin_meeting is not None and can_see_body(request.user, origin_meeting.body),
         body_link=can_see_body(request.user, issue.body),
     )
