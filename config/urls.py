@@ -23,3 +23,7 @@ urlpatterns = [
     path("", include("privacy.urls")),
     path("", include("audit.urls")),
 ]
+
+# Japanese error pages with a way back (config/views.py; 400 and 500 use Django's handlers).
+handler403 = "config.views.permission_denied"
+handler404 = "config.views.page_not_found"
