@@ -3,7 +3,6 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.db.models import Count
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
@@ -16,6 +15,7 @@ from council.admin_base import (
     ScopedStackedInline,
     ScopedTabularInline,
     ServiceAdminMixin,
+    count_of,
     form_values,
     formset_rows,
     scope_for_admin,
@@ -187,7 +187,7 @@ class RegionalIssueAdmin(SpreadsheetAdminMixin, ServiceAdminMixin, ScopedAdmin):
         return (
             super()
             .get_queryset(request)
-            .annotate(_moves=Count("moves", distinct=True))
+            .annotate(_moves=count_of(IssueMove, "issue"))
             .prefetch_related("themes")
         )
 

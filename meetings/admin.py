@@ -3,7 +3,6 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin
 from django.core.files.uploadedfile import UploadedFile
-from django.db.models import Count
 
 from council.admin_base import (
     FiscalYearFilter,
@@ -12,6 +11,7 @@ from council.admin_base import (
     ScopedAdmin,
     ScopedTabularInline,
     ServiceAdminMixin,
+    count_of,
     form_values,
     formset_rows,
     wareki,
@@ -261,7 +261,7 @@ class MeetingAdmin(SpreadsheetAdminMixin, ServiceAdminMixin, ScopedAdmin):
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(_items=Count("items", distinct=True))
+        return super().get_queryset(request).annotate(_items=count_of(MeetingItem, "meeting"))
 
     @admin.display(description="回次", ordering="sequence")
     def sequence_label(self, obj: Meeting) -> str:
