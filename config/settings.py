@@ -150,6 +150,11 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", 400_000)
 # Longer than the longest task, so Redis does not hand a running task to a second worker.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# Celery beat (services mode, `celery -A config beat`): jobs left pending by a dead worker or an
+# unreachable broker are failed or sent again (reports.services.report_sweep).
+CELERY_BEAT_SCHEDULE = {
+    "reports-sweep": {"task": "reports.sweep_jobs", "schedule": 60.0},
+}
 CELERY_TIMEZONE = TIME_ZONE
 
 

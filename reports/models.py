@@ -62,6 +62,8 @@ class ReportJob(models.Model):
     file = models.FileField("ファイル", upload_to="reports/%Y/", blank=True)
     error = models.TextField("エラー", blank=True)
     attempts = models.PositiveSmallIntegerField("試行回数", default=0)
+    # The Celery message that claimed the row: its redelivery (the worker died) may take it over.
+    task_id = models.CharField("処理の識別子", max_length=64, blank=True, editable=False)
     created_at = models.DateTimeField("依頼日時", auto_now_add=True)
     started_at = models.DateTimeField("開始日時", null=True, blank=True)
     finished_at = models.DateTimeField("終了日時", null=True, blank=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
 from django.contrib.auth.models import User
 from django.db import transaction
@@ -18,15 +19,47 @@ from reports.rendering import fingerprint, render_html
 STALE_AFTER = dt.timedelta(minutes=15)
 
 
+# A QUEUED job whose message may have been lost (or never sent) is sent again after this. A
+# second message is harmless: only the run that claims the row renders.
+RESEND_AFTER = dt.timedelta(minutes=10)
+
+DISPATCH_FAILED_MESSAGE = (
+    "処理の受付に失敗しました（作成を受け付ける仕組みに一時的につながりません）。"
+    "しばらくすると自動で作成を再開しますので、この画面のままお待ちください。"
+)
+WORKER_LOST_MESSAGE = (
+    "作成の途中で処理が止まりました。「もう一度作成する」を押してください。"
+    "続く場合は事務局（システム担当）にお知らせください。"
+)
+
+logger = logging.getLogger(__name__)
+
+
 class ReportRetryRefused(ValueError):
     """The job is neither failed nor stuck; the message is for users."""
 
 
 def _dispatch(job_id: int) -> None:
+    # After commit: a worker that picks the id up must find the row.
+    transaction.on_commit(lambda: report_send(job_id))
+
+
+def report_send(job_id: int) -> bool:
+    """Hand the job to the queue. A broker that cannot be reached leaves the job QUEUED with a
+    Japanese note for its page; ``reports.sweep_jobs`` sends it again (and the next request for
+    the same document tries at once)."""
     from reports.tasks import render_report
 
-    # After commit: a worker that picks the id up must find the row.
-    transaction.on_commit(lambda: render_report.delay(job_id))
+    try:
+        render_report.delay(job_id)
+    except Exception:  # kombu's OperationalError, a refused connection, a DNS failure ...
+        logger.exception("report job %s could not be queued", job_id)
+        ReportJob.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(error=DISPATCH_FAILED_MESSAGE)
+        return False
+    ReportJob.objects.filter(pk=job_id, status=JobStatus.QUEUED, error=DISPATCH_FAILED_MESSAGE).update(
+        error=""
+    )
+    return True
 
 
 @transaction.atomic
@@ -60,8 +93,14 @@ def report_request(
             started_at=now,
             finished_at=now,
         )
+    # A job left RUNNING by a dead worker is failed, never handed out again.
+    same.filter(stale_running()).update(
+        status=JobStatus.FAILED, error=WORKER_LOST_MESSAGE, finished_at=timezone.now()
+    )
     pending = same.filter(status__in=[JobStatus.QUEUED, JobStatus.RUNNING]).order_by("-id").first()
     if pending is not None:
+        if pending.status == JobStatus.QUEUED and pending.error:
+            _dispatch(pending.pk)  # it never reached the queue: try again now
         return pending  # the same document is being made already
     job = ReportJob.objects.create(
         council=council,
@@ -78,6 +117,22 @@ def report_request(
 
 def stale_running() -> Q:
     return Q(status=JobStatus.RUNNING, started_at__lt=timezone.now() - STALE_AFTER)
+
+
+def report_sweep() -> dict[str, int]:
+    """Every minute (Celery beat): no job stays pending for good.
+
+    A RUNNING job past ``STALE_AFTER`` is failed (its page offers a retry); a QUEUED job that never
+    reached the queue, or waited past ``RESEND_AFTER``, is sent again."""
+    now = timezone.now()
+    failed = ReportJob.objects.filter(stale_running()).update(
+        status=JobStatus.FAILED, error=WORKER_LOST_MESSAGE, finished_at=now
+    )
+    waiting = ReportJob.objects.filter(status=JobStatus.QUEUED).filter(
+        Q(error=DISPATCH_FAILED_MESSAGE) | Q(created_at__lt=now - RESEND_AFTER)
+    )
+    sent = sum(report_send(pk) for pk in waiting.values_list("pk", flat=True))
+    return {"failed": failed, "resent": sent}
 
 
 @transaction.atomic

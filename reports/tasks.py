@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from reports.models import JobStatus, ReportJob
 from reports.rendering import fingerprint, html_to_pdf, render_html
-from reports.services import stale_running
+from reports.services import report_sweep, stale_running
 
 logger = logging.getLogger(__name__)
 
@@ -23,17 +23,26 @@ def _file_name(job: ReportJob) -> str:
     return f"{job.kind}-{job.fiscal_year}-{target}-{job.input_hash[:16]}.pdf"
 
 
-@shared_task(name="reports.render_report", ignore_result=True)
-def render_report(job_id: int) -> None:
+@shared_task(name="reports.render_report", ignore_result=True, bind=True)
+def render_report(self, job_id: int) -> None:
     """Render one ReportJob. Safe to run twice: only the run that claims the row renders.
 
-    A redelivered message (acks_late after a worker died) finds the row RUNNING; it may take it
-    over only once the row is stale, so a slow but alive worker is never doubled.
+    A message redelivered because the worker running it died (acks_late, reject on worker lost)
+    carries the same task id as the claim on the RUNNING row, and takes it over at once; another
+    message finds the row RUNNING and leaves it to the live worker, until the row is stale.
     """
+    task_id = self.request.id or ""
+    mine = Q(status=JobStatus.RUNNING, task_id=task_id) if task_id else Q(pk__in=[])
     claimed = (
         ReportJob.objects.filter(pk=job_id)
-        .filter(Q(status=JobStatus.QUEUED) | stale_running())
-        .update(status=JobStatus.RUNNING, started_at=timezone.now(), attempts=F("attempts") + 1, error="")
+        .filter(Q(status=JobStatus.QUEUED) | stale_running() | mine)
+        .update(
+            status=JobStatus.RUNNING,
+            started_at=timezone.now(),
+            attempts=F("attempts") + 1,
+            error="",
+            task_id=task_id,
+        )
     )
     if claimed != 1:
         logger.info("report job %s not claimed (done, running elsewhere, or gone)", job_id)
@@ -54,3 +63,8 @@ def render_report(job_id: int) -> None:
     job.status = JobStatus.DONE
     job.finished_at = timezone.now()
     job.save(update_fields=["file", "input_hash", "status", "finished_at"])
+
+
+@shared_task(name="reports.sweep_jobs", ignore_result=True)
+def sweep_jobs() -> dict[str, int]:
+    return report_sweep()
