@@ -35,7 +35,17 @@ logger = logging.getLogger(__name__)
 FAILED_MESSAGE = (
     "取り込みの処理中に問題が起きました（何も保存していません）。時間をおいてもう一度お試しください。"
 )
+DISPATCH_FAILED_MESSAGE = (
+    "取り込みの受付に失敗しました（処理を受け付ける仕組みに一時的につながりません）。何も保存していません。"
+    "しばらくしてから、もう一度ファイルを選んでお試しください。"
+)
+WORKER_LOST_MESSAGE = (
+    "取り込みの途中で処理が止まりました（何も保存していません）。もう一度ファイルを選んでお試しください。"
+)
 PHASES = ("preview", "import")
+# A queued or running phase whose state file has not changed for this long was left by a worker
+# that died (the task writes its progress at least every few seconds while it reads rows).
+STALE_AFTER_SECONDS = 15 * 60
 
 
 def upload_dir() -> Path:
@@ -49,10 +59,16 @@ def _state_path(token: str) -> Path:
 
 
 def read_state(token: str) -> dict | None:
+    """The job's state; a pending phase that stopped moving long ago is failed here, so that no
+    page waits for a dead worker."""
     try:
-        return json.loads(_state_path(token).read_text(encoding="utf-8"))
+        state = json.loads(_state_path(token).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
+    stalled = time.time() - float(state.get("updated") or 0) > STALE_AFTER_SECONDS
+    if state.get("status") in ("queued", "running") and stalled:
+        state = write_state(token, **{**state, "status": "failed", "error": WORKER_LOST_MESSAGE})
+    return state
 
 
 def write_state(token: str, **state) -> dict:
@@ -80,12 +96,19 @@ def report_from_dict(data: dict) -> ImportReport:
     return ImportReport(**{**data, "rows": rows})
 
 
-def claim(token: str, phase: str) -> bool:
+def claim(token: str, phase: str, task_id: str = "") -> bool:
+    """Create the claim file exclusively, naming the message that claims. The same message again
+    (redelivered because the worker running it died) may take its own claim over."""
+    path = upload_dir() / f"{token}.{phase}.claim"
     try:
-        fd = os.open(upload_dir() / f"{token}.{phase}.claim", os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
     except FileExistsError:
-        return False
-    os.close(fd)
+        try:
+            return bool(task_id) and path.read_text(encoding="utf-8") == task_id
+        except OSError:
+            return False
+    with os.fdopen(fd, "w", encoding="utf-8") as claim_file:
+        claim_file.write(task_id)
     return True
 
 
@@ -94,14 +117,26 @@ def import_queue(token: str, phase: str) -> None:
     if phase not in PHASES:
         raise ValueError(phase)
     write_state(token, phase=phase, status="queued", done=0, total=0, report=None)
-    transaction.on_commit(lambda: import_spreadsheet.delay(token, phase))
+    transaction.on_commit(lambda: _send(token, phase))
+
+
+def _send(token: str, phase: str) -> None:
+    try:
+        import_spreadsheet.delay(token, phase)
+    except Exception:  # the broker cannot be reached: say so on the progress page, keep nothing
+        logger.exception("import %s/%s could not be queued", token, phase)
+        write_state(
+            token, phase=phase, status="failed", done=0, total=0, report=None, error=DISPATCH_FAILED_MESSAGE
+        )
 
 
 # The name predates the move to this app; kept so jobs queued before an upgrade still run.
-@shared_task(name="council.import_spreadsheet", ignore_result=True)
-def import_spreadsheet(token: str, phase: str) -> None:
-    """Preview (dry run) or import one stored upload. Safe to run twice: only the claimer runs."""
-    if phase not in PHASES or not claim(token, phase):
+@shared_task(name="council.import_spreadsheet", ignore_result=True, bind=True)
+def import_spreadsheet(self, token: str, phase: str) -> None:
+    """Preview (dry run) or import one stored upload. Safe to run twice: only the claimer runs
+    (or the same message again, after its worker died: the import is one transaction, so the dead
+    run saved nothing)."""
+    if phase not in PHASES or not claim(token, phase, self.request.id or ""):
         logger.info("import %s/%s not claimed (done, running elsewhere, or gone)", token, phase)
         return
     folder = upload_dir()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import time
 
@@ -21,6 +20,7 @@ from reports.services import (
     report_request,
     report_sweep,
 )
+from tests.brokers import unreachable_broker
 from tests.factories import ReportJobFactory
 from tests.reports.conftest import FY
 
@@ -73,20 +73,6 @@ def test_the_sweep_fails_a_stuck_job_and_a_new_request_never_gets_it(
     assert report_sweep() == {"failed": 1, "resent": 0}
     other.refresh_from_db()
     assert other.status == JobStatus.FAILED and "もう一度作成する" in other.error
-
-
-@contextlib.contextmanager
-def unreachable_broker():
-    """The web process pointed at a closed port (nothing listens on 127.0.0.1:9)."""
-    saved = (app.conf.broker_url, app.conf.task_always_eager, app._pool, app.amqp._producer_pool)
-    app.conf.broker_url = "redis://127.0.0.1:9/0"
-    app.conf.task_always_eager = False
-    app._pool = None
-    app.amqp._producer_pool = None
-    try:
-        yield
-    finally:
-        app.conf.broker_url, app.conf.task_always_eager, app._pool, app.amqp._producer_pool = saved
 
 
 @pytest.mark.worker
