@@ -38,6 +38,7 @@ COUNCIL_PATHS: dict[str, str] = {
     "council.person": "council_id",
     "council.membership": "body__council_id",
     "council.role": "council_id",
+    "council.formsubmission": "council_id",
     "meetings.meeting": "body__council_id",
     "meetings.meetingitem": "meeting__body__council_id",
     "meetings.attendance": "meeting__body__council_id",

@@ -447,3 +447,25 @@ class Role(models.Model):
     def clean(self) -> None:
         if self.body_id and self.council_id and self.body.council_id != self.council_id:
             raise ValidationError({"body": "対象の会議体は同じ協議会の会議体から選んでください。"})
+
+
+class FormSubmission(models.Model):
+    """A form that created something, by its one-time token (``council.submit_once``).
+
+    A double click or a resubmit from the browser's 戻る sends the same token again: the second
+    request finds this row and is shown what the first one created."""
+
+    council = models.ForeignKey(Council, verbose_name="協議会", on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="送信者", on_delete=models.CASCADE, related_name="+"
+    )
+    token = models.UUIDField("送信の識別子", unique=True)
+    result_url = models.CharField("登録したものの画面", max_length=500, blank=True)
+    created_at = models.DateTimeField("送信日時", auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = "フォームの送信"
+        verbose_name_plural = "フォームの送信"
+
+    def __str__(self) -> str:
+        return str(self.token)

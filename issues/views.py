@@ -28,6 +28,7 @@ from council.access import (
 )
 from council.models import Body, BodyKind, Council
 from council.pages import council_context, selected_fiscal_year
+from council.submit_once import submit_once
 from council.tree import descendants
 from council.wareki import current_fiscal_year, fiscal_year_of, months_between
 from issues import selectors
@@ -150,6 +151,7 @@ def _similar(request: HttpRequest, council: Council, text: str) -> list:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@submit_once
 def issue_create(request: HttpRequest, slug: str) -> HttpResponse:
     council = get_council_for_user(request.user, slug)
     similar: list | None = None
@@ -294,6 +296,7 @@ def issue_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@submit_once
 def issue_move_view(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     council = get_council_for_user(request.user, slug)
     issue = selectors.get_issue_for_user(request.user, council, pk, write=True)

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from council.access import can_edit_body, get_body_for_user, get_council_for_user
 from council.models import Body, Council
 from council.pages import council_context, selected_fiscal_year
+from council.submit_once import submit_once
 from meetings import numbering, services
 from meetings.forms import (
     AttendanceForm,
@@ -140,6 +141,7 @@ def _add_service_error(forms: MeetingForms, error: ValidationError) -> None:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@submit_once
 def meeting_create(request: HttpRequest, slug: str, body_pk: int) -> HttpResponse:
     council = get_council_for_user(request.user, slug)
     body = get_body_for_user(request.user, council, body_pk, write=True)

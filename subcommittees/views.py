@@ -24,6 +24,7 @@ from council.access import (
 from council.concurrency import NEW_VERSION
 from council.models import Body, Council
 from council.pages import council_context
+from council.submit_once import submit_once
 from council.wareki import is_page_fiscal_year
 from reports.models import DocumentKind
 from subcommittees import selectors, services
@@ -364,6 +365,7 @@ def review_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@submit_once
 def review_decide(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     council = get_council_for_user(request.user, slug)
     evaluation = _reviewed_evaluation(request, council, pk)

@@ -8,6 +8,7 @@ The ``seeded`` fixture puts at least one row of every scoped model in both ``cou
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
@@ -21,7 +22,7 @@ from council.access import (
     for_user,
     roles_of,
 )
-from council.models import RoleKind
+from council.models import FormSubmission, RoleKind
 from council.services import role_grant
 from issues.models import ActionPlan, ActionPlanRow, MoveKind, Theme
 from issues.services import issue_move, theme_order_save
@@ -91,6 +92,7 @@ def _seed_council(*, body, user) -> None:
         council=council, body=body, fiscal_year=2021, kind=DocumentKind.PROGRESS_REPORT, requested_by=user
     )
     calendar_feed_create(user=user, council=council, scope=CalendarFeedScope.BODY, body=body)
+    FormSubmission.objects.create(council=council, user=user, token=uuid.uuid4(), result_url="/")
 
 
 SEEDED_CAST = (
