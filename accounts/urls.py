@@ -3,6 +3,7 @@ from django.urls import path
 from accounts import views
 
 urlpatterns = [
+    path("accounts/session/extend/", views.session_extend, name="session_extend"),
     path("accounts/two-factor/", views.two_factor_settings, name="two_factor_settings"),
     path("accounts/two-factor/setup/", views.two_factor_setup, name="two_factor_setup"),
     path("accounts/two-factor/verify/", views.two_factor_verify, name="two_factor_verify"),

@@ -8,7 +8,7 @@ import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -18,6 +18,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.forms import TokenForm
+from accounts.sessions import renew
 from accounts.two_factor import (
     SESSION_KEY,
     SETUP,
@@ -151,3 +152,17 @@ def two_factor_disable(request: HttpRequest) -> HttpResponse:
     devices_remove(user=request.user)
     messages.success(request, "2段階認証を解除しました。次回からはパスワードだけでログインします。")
     return redirect("two_factor_settings")
+
+
+@login_required
+@require_POST
+def session_extend(request: HttpRequest) -> HttpResponse:
+    """「ログインを延長する」: the session starts its idle time again (from the page's warning)."""
+    renew(request.session)
+    if request.headers.get("Accept") == "application/json":
+        return JsonResponse({"ends_in": settings.SESSION_COOKIE_AGE})
+    messages.success(request, "ログインを延長しました。続けて操作できます。")
+    back = request.META.get("HTTP_REFERER", "")
+    if not url_has_allowed_host_and_scheme(back, {request.get_host()}, require_https=request.is_secure()):
+        back = "/"
+    return redirect(back)
