@@ -110,6 +110,7 @@ class CouncilAdmin(FieldsServiceAdmin):
     fieldsets = [
         (None, {"fields": ["name", "slug", "municipality", "level", "parent"]}),
         ("ログインの安全", {"fields": ["require_two_factor"]}),
+        ("帳票での呼び方", {"fields": ["steering_label", "member_label"]}),
         ("会議体の構成", {"fields": ["body_tree"]}),
     ]
 

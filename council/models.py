@@ -54,6 +54,20 @@ class Council(models.Model):
         "認証アプリの6桁のコードを入力しないとログインできません（次回のログインから）。",
     )
 
+    steering_label = models.CharField(
+        "帳票での運営会議の呼び方",
+        max_length=50,
+        blank=True,
+        help_text="帳票の「〇〇への伝達事項等」に使います（例: 調整会議）。空欄なら、会議体の構成にある"
+        "運営会議（調整会議など）の名称を使います。",
+    )
+    member_label = models.CharField(
+        "帳票での部会の構成員の呼び方",
+        max_length=50,
+        blank=True,
+        help_text="専門部会の帳票の構成員の欄の見出しです（例: 委員、構成員）。空欄なら「部会員」です。",
+    )
+
     class Meta:
         verbose_name = "協議会"
         verbose_name_plural = "協議会"

@@ -75,12 +75,24 @@ def save_fields(instance: M, fields: dict[str, Any], allowed: frozenset[str]) ->
 
 # --- The council itself -------------------------------------------------------------------------
 
-COUNCIL_FIELDS = frozenset({"name", "slug", "municipality", "level", "parent", "require_two_factor"})
+COUNCIL_FIELDS = frozenset(
+    {
+        "name",
+        "slug",
+        "municipality",
+        "level",
+        "parent",
+        "require_two_factor",
+        "steering_label",
+        "member_label",
+    }
+)
 
 
 @transaction.atomic
 def council_save(*, council: Council | None = None, **fields) -> Council:
-    """Create a council (the site operator) or change its name, 自治体名 or 2FA setting."""
+    """Create a council (the site operator) or change its name, 自治体名, 2FA setting or the words
+    its documents use."""
     return save_fields(council or Council(), fields, COUNCIL_FIELDS)
 
 

@@ -96,14 +96,21 @@ class CouncilWords:
 
     steering: str = DEFAULT_STEERING
     plenary: str = ""
+    subcommittee_members: str = ""
 
     @classmethod
-    def from_names(cls, names: dict[str, str]) -> CouncilWords:
+    def from_names(cls, names: dict[str, str], council: Council | None = None) -> CouncilWords:
+        """From the names in the body tree; the council's settings (協議会 → 帳票での呼び方) win."""
+        steering = (council.steering_label if council else "") or names.get(BodyKind.STEERING)
         return cls(
-            steering=names.get(BodyKind.STEERING) or DEFAULT_STEERING, plenary=names.get(BodyKind.PLENARY, "")
+            steering=steering or DEFAULT_STEERING,
+            plenary=names.get(BodyKind.PLENARY, ""),
+            subcommittee_members=council.member_label if council else "",
         )
 
     def members_label(self, body: Body) -> str:
+        if body.kind == BodyKind.SUBCOMMITTEE and self.subcommittee_members:
+            return self.subcommittee_members
         return MEMBER_LABELS.get(BodyKind(body.kind), "構成員")
 
     def notes_label(self, body: Body) -> str:
@@ -384,7 +391,7 @@ def body_document_context(*, body: Body, fiscal_year: int) -> dict:
         .order_by("-sort_order")
         .values_list("kind", "name")
     )
-    body_set.words = CouncilWords.from_names(names)
+    body_set.words = CouncilWords.from_names(names, body.council)
     return {"council": body.council, "fiscal_year": fiscal_year, "set": body_set}
 
 
@@ -495,7 +502,8 @@ def book_context(*, council: Council, fiscal_year: int) -> dict:
             b.kind: b.name_in(fiscal_year)
             for b in sorted(bodies, key=lambda b: -b.sort_order)
             if b.kind in (BodyKind.STEERING, BodyKind.PLENARY)
-        }
+        },
+        council,
     )
     for body_set in filing:
         body_set.words = words

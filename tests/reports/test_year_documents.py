@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 
+from council.services import council_save
 from issues.services import action_plan_save
 from meetings.models import MeetingStatus
 from meetings.services import meeting_create, meeting_update
@@ -121,3 +122,14 @@ def test_documents_use_the_councils_own_words(kawasemi):
 
     book = squash(pdf_text(render_pdf("book", council=kawasemi.council, fiscal_year=2020)))
     assert "調整会議への伝達事項等" in book and "運営会議" not in book
+
+
+def test_the_councils_settings_name_the_words_the_tree_does_not(kawasemi):
+    # The secretariat prefers 「協議会調整会議」 and calls its subcommittees' people 委員.
+    council_save(council=kawasemi.council, steering_label="協議会調整会議", member_label="委員")
+    kawasemi.council.refresh_from_db()
+    subcommittee = report_text(kawasemi, kawasemi.soudan, 2020)
+    in_order(subcommittee, "委員", "今後の検討の方向性", "協議会調整会議への伝達事項等")
+    assert "部会員" not in subcommittee
+    book = squash(pdf_text(render_pdf("book", council=kawasemi.council, fiscal_year=2020)))
+    assert "協議会調整会議への伝達事項等" in book
