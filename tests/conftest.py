@@ -30,6 +30,7 @@ module-scoped ``Cast`` (see ``tests/cast.py`` and ``tests/council/test_access.py
 
 from __future__ import annotations
 
+import uuid
 from pathlib import Path
 
 import pytest
@@ -46,6 +47,18 @@ def record_test_db_vendor() -> None:
     target = Path(settings.BASE_DIR) / "var" / "test-db-vendor"
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(f"{connection.vendor}\n", encoding="utf-8")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def private_task_queue():
+    """Tasks of this test run go to a queue of its own, so that a worker left running on the same
+    Redis database (a developer's scripts/worker, another run) never takes a test's message."""
+    from config.celery import app
+
+    before = app.conf.task_default_queue
+    app.conf.task_default_queue = f"kyogikai-test-{uuid.uuid4().hex[:12]}"
+    yield
+    app.conf.task_default_queue = before
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -374,6 +374,8 @@ TABLE: dict[str, list[Case]] = {
     "two_factor_setup": [Case(lambda w, who, v: {}, SIGNED_IN_ANYONE)],
     "two_factor_verify": [Case(lambda w, who, v: {}, {**same(302), "anonymous": L})],
     "two_factor_disable": [Case(lambda w, who, v: {}, post_only())],
+    # 「ログインを延長する」 (accounts.sessions): POST only, for whoever is signed in.
+    "session_extend": [Case(lambda w, who, v: {}, post_only())],
     # 変更履歴 (audit): the council's secretariat only.
     "audit_search": [Case(slug, SECRETARIAT_ONLY)],
     # the admin's own pages
