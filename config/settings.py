@@ -7,6 +7,8 @@ Two ways to run (see README):
 
 from __future__ import annotations
 
+import os
+import secrets
 from datetime import timedelta
 from pathlib import Path
 
@@ -17,8 +19,39 @@ from config.env import env_bool, env_int, env_list, env_str
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("KYOGIKAI_VAR_DIR", str(BASE_DIR / "var")))
 
-DEBUG = env_bool("DJANGO_DEBUG", default=True)
-SECRET_KEY = env_str("DJANGO_SECRET_KEY", "dev-only-insecure-key-change-me-in-production")
+# Off unless a developer turns it on (scripts/start and scripts/test do: DJANGO_DEBUG=true).
+DEBUG = env_bool("DJANGO_DEBUG", default=False)
+DEV_SECRET_KEY = "dev-only-insecure-key-change-me-in-production"
+
+
+def _secret_key() -> str:
+    """DJANGO_SECRET_KEY; else the development key with DEBUG on; else a random key kept in VAR_DIR.
+
+    The persisted key (var/secret_key, mode 0600) lets ``manage.py runserver`` with no settings at
+    all still work with DEBUG off, and keeps sessions across restarts. Never a fixed key without DEBUG.
+    """
+    key = env_str("DJANGO_SECRET_KEY")
+    if key:
+        return key
+    if DEBUG:
+        return DEV_SECRET_KEY
+    path = VAR_DIR / "secret_key"
+    try:
+        return path.read_text(encoding="ascii").strip()
+    except FileNotFoundError:
+        pass
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(50)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process wrote it first: use that one
+        return path.read_text(encoding="ascii").strip()
+    with os.fdopen(fd, "w", encoding="ascii") as handle:
+        handle.write(key + "\n")
+    return key
+
+
+SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 # An expired or foreign form gets a Japanese page with a way back (config/views.py).

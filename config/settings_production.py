@@ -13,9 +13,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from config.env import env_bool, env_int, env_list
 from config.settings import *  # noqa: F403
-from config.settings import SECRET_KEY
-
-DEV_SECRET_KEY = "dev-only-insecure-key-change-me-in-production"
+from config.settings import DEV_SECRET_KEY, SECRET_KEY
 
 DEBUG = False
 WHITENOISE_USE_FINDERS = False  # serve the collected static files only
