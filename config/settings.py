@@ -56,6 +56,9 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 # An expired or foreign form gets a Japanese page with a way back (config/views.py).
 CSRF_FAILURE_VIEW = "config.views.csrf_failure"
+# Error reports mask the password of DATABASE_URL, REDIS_URL and any other URL (config/reporting.py).
+DEFAULT_EXCEPTION_REPORTER_FILTER = "config.reporting.UrlPasswordReporterFilter"
+DEFAULT_EXCEPTION_REPORTER = "config.reporting.UrlPasswordExceptionReporter"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -197,7 +200,8 @@ CELERY_TIMEZONE = TIME_ZONE
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"masked": {"()": "config.reporting.UrlPasswordFormatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "masked"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }
 
