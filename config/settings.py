@@ -194,6 +194,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_BEAT_SCHEDULE = {
     "reports-sweep": {"task": "reports.sweep_jobs", "schedule": 60.0},
 }
+# Every task stops after 10 minutes (the largest book renders in ~4–10 s): SoftTimeLimitExceeded is
+# an Exception, so the report and import tasks mark their job failed; the hard limit kills the child.
+CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 600)
+CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 660)
 CELERY_TIMEZONE = TIME_ZONE
 
 

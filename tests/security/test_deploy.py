@@ -157,3 +157,49 @@ def test_production_sessions_expire_after_two_idle_hours():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1].split() == ["True", "True", "7200", "False"]
+
+
+COMPOSE_VALUE = re.compile(r"\$\{(?P<name>\w+):(?P<op>[-?])(?P<arg>[^}]*)\}")
+
+
+def _compose_app_env(**required: str) -> dict[str, str]:
+    """The x-app-env block of docker-compose.yml, with its defaults (and the required values given)."""
+    lines = (BASE_DIR / "docker-compose.yml").read_text(encoding="utf-8").splitlines()
+    start = lines.index("x-app-env: &app-env") + 1
+    env = {}
+    for line in lines[start:]:
+        if not line.startswith("  "):
+            break
+        name, _, value = line.strip().partition(": ")
+        env[name] = COMPOSE_VALUE.sub(
+            lambda m: m["arg"] if m["op"] == "-" else required[m["name"]], value.strip().strip('"')
+        )
+    return env
+
+
+def test_check_deploy_is_clean_with_the_environment_docker_compose_gives():
+    env = _compose_app_env(DJANGO_SECRET_KEY=secrets.token_urlsafe(64), POSTGRES_PASSWORD="pw")
+    assert env["DJANGO_SETTINGS_MODULE"] == "config.settings_production"
+    assert env["DJANGO_DEBUG"] == "false" and env["DJANGO_BEHIND_TLS_PROXY"] == "true"
+    env.pop("DATABASE_URL")  # the host "postgres" exists in compose only; check needs no database
+    env.pop("REDIS_URL")
+    env.pop("KYOGIKAI_VAR_DIR")
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", **env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "WARNINGS" not in result.stdout + result.stderr
+    shown = _manage(
+        "shell",
+        "-c",
+        "from django.conf import settings as s; print(s.SECURE_PROXY_SSL_HEADER, s.SECURE_SSL_REDIRECT, "
+        "s.SESSION_COOKIE_SECURE, s.CELERY_TASK_SOFT_TIME_LIMIT, s.CELERY_TASK_TIME_LIMIT)",
+        **env,
+    )
+    assert shown.returncode == 0, shown.stderr
+    assert shown.stdout.strip().splitlines()[-1] == "('HTTP_X_FORWARDED_PROTO', 'https') True True 600 660"
+
+
+def test_compose_requires_the_database_password():
+    text = (BASE_DIR / "docker-compose.yml").read_text(encoding="utf-8")
+    assert "${POSTGRES_PASSWORD:?" in text and "${POSTGRES_PASSWORD:-" not in text
+    assert text.count("DJANGO_SETTINGS_MODULE: config.settings_production") == 1
+    assert text.count("environment: *app-env") == 2  # web and worker
