@@ -202,4 +202,4 @@ def test_compose_requires_the_database_password():
     text = (BASE_DIR / "docker-compose.yml").read_text(encoding="utf-8")
     assert "${POSTGRES_PASSWORD:?" in text and "${POSTGRES_PASSWORD:-" not in text
     assert text.count("DJANGO_SETTINGS_MODULE: config.settings_production") == 1
-    assert text.count("environment: *app-env") == 2  # web and worker
+    assert text.count("environment: *app-env") == 3  # web, worker and beat
