@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
+from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponseRedirect
 
 from council.access import COUNCIL_PATHS, for_admin, secretariat_council_ids
@@ -173,8 +174,25 @@ class ScopedAdmin(CouncilScopedAdminMixin, admin.ModelAdmin):
         return initial
 
 
+class RowLabelledFormSet(BaseInlineFormSet):
+    """A tabular inline's fields are labelled only by their column heading, which assistive
+    technology does not tie to the field: each field is named 「2行目の年度」 (the new row's
+    template 「新しい行の年度」)."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        row = f"{index + 1}行目" if index is not None else "新しい行"
+        for name, field in form.fields.items():
+            widget = getattr(field.widget, "widget", field.widget)  # inside RelatedFieldWidgetWrapper
+            if name == "DELETE":
+                widget.attrs["aria-label"] = f"{row}を削除"
+            elif field.label:
+                widget.attrs["aria-label"] = f"{row}の{field.label}"
+
+
 class ScopedTabularInline(CouncilScopedAdminMixin, admin.TabularInline):
     extra = 0
+    formset = RowLabelledFormSet
 
 
 class ScopedStackedInline(CouncilScopedAdminMixin, admin.StackedInline):

@@ -188,6 +188,31 @@ ensure_deps() {
     ok "インストールしました" "installed"
 }
 
+# ---------------------------------------------------------------- front-end test tools
+
+# ensure_node_deps: node_modules as package-lock.json pins it (axe-core for the accessibility gate).
+# npm ci runs only when the lock changed; the tests never download anything themselves.
+ensure_node_deps() {
+    local stamp="$ROOT/node_modules/.kyogikai-lock.sha256" want have=""
+    command -v npm >/dev/null 2>&1 || ensure_apt_packages nodejs npm
+    command -v npm >/dev/null 2>&1 || die "npm がありません（apt-get install nodejs npm）" "npm is missing (apt-get install nodejs npm)"
+    want="$(sha256sum "$ROOT/package-lock.json" | cut -d' ' -f1)"
+    [ -f "$stamp" ] && have="$(cat "$stamp")"
+    if [ "$want" = "$have" ]; then
+        ok "npm パッケージは最新です" "npm packages up to date"
+        return 0
+    fi
+    step "npm パッケージをインストールしています（package-lock.json）" "installing npm packages (package-lock.json)"
+    local log="$ROOT/var/npm.log"
+    mkdir -p "$ROOT/var"
+    if ! (cd "$ROOT" && npm ci --no-audit --no-fund >"$log" 2>&1); then
+        tail -n 30 "$log" >&2
+        die "npm ci に失敗しました（ログ: $log）" "npm ci failed (log: $log)"
+    fi
+    echo "$want" >"$stamp"
+    ok "インストールしました" "installed"
+}
+
 # ---------------------------------------------------------------- services
 
 # url_part URL FIELD: host | port | db (stdlib only, no venv needed beyond Python).
