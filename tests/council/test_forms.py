@@ -45,4 +45,8 @@ def test_template_filters():
     rendered = Template(
         "{% load wareki %}{{ d|wareki }}|{{ d|wareki:'weekday' }}|{{ d|wareki_short }}|{{ fy|fiscal_year }}|{{ none|wareki }}"
     ).render(Context({"d": dt.date(2019, 5, 1), "fy": 2020, "none": None}))
-    assert rendered == "令和元年5月1日|令和元年5月1日(水)|R1.5.1|令和2年度|"
+    short = (
+        '<time datetime="2019-05-01"><span aria-hidden="true">R1.5.1</span>'
+        '<span class="visually-hidden">令和元年5月1日</span></time>'
+    )
+    assert rendered == f"令和元年5月1日|令和元年5月1日(水)|{short}|令和2年度|"

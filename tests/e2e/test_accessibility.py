@@ -16,6 +16,8 @@ from __future__ import annotations
 import importlib
 import json
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -25,9 +27,10 @@ from django.test import Client
 from django.urls import reverse
 from playwright.sync_api import Page
 
+from subcommittees.services import evaluation_submit
 from tests.cast import Cast
 from tests.security.conftest import CAST
-from tests.security.test_url_walk import TABLE, World
+from tests.security.test_url_walk import TABLE, YEAR, World
 
 AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
@@ -98,6 +101,135 @@ def audit(page: Page, client: Client, base_url: str, label: str, url: str) -> di
     return {"page": label, "url": url, "audited": True, "violations": violations, **timing}
 
 
+# --- error states: forms sent empty and with bad input ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ErrorState:
+    """A form of a page, sent in the browser with its fields emptied (``empty``) or with a date no
+    calendar has and a negative number (``bad``). ``summary``: the page must answer with an error
+    summary that has the focus (the admin has its own error note, which axe checks)."""
+
+    label: str
+    who: str
+    url: Callable[[World], str]
+    form: str = "main form[method=post]"
+    mode: str = "empty"
+    button: str = "button[type=submit]"
+    summary: bool = True
+    prepare: Callable[[World], object] | None = None
+
+
+def _u(name: str, **kwargs: Callable[[World], object]) -> Callable[[World], str]:
+    return lambda w: reverse(name, kwargs={k: f(w) for k, f in kwargs.items()})
+
+
+SLUG = {"slug": lambda w: w.council.slug}
+SUB = {**SLUG, "body_pk": lambda w: w.subcommittee.pk}
+SUB_YEAR = {**SUB, "year": lambda w: YEAR}
+# (An empty meeting form is valid: a planned meeting may have no date yet.)
+ERROR_STATES = [
+    ErrorState(
+        "meeting_create", "secretariat", _u("meeting_create", **SUB), form="form.meeting-form", mode="bad"
+    ),
+    ErrorState(
+        "meeting_edit",
+        "secretariat",
+        _u("meeting_edit", **SLUG, pk=lambda w: w.meeting["sub"].pk),
+        form="form.meeting-form",
+        mode="bad",
+    ),
+    ErrorState("issue_create", "secretariat", _u("issue_create", **SLUG), button="button.btn-primary"),
+    ErrorState(
+        "issue_move",
+        "secretariat",
+        _u("issue_detail", **SLUG, pk=lambda w: w.issue_of["sub"].pk),
+        form="form.issue-move-form",
+    ),
+    ErrorState(
+        "review_decide",
+        "reviewer",
+        _u("review_detail", **SLUG, pk=lambda w: w.evaluation["sub"].pk),
+        form="form[action*='decide']",
+        button="button[value=return]",
+        prepare=lambda w: evaluation_submit(evaluation=w.evaluation["sub"], by=w.chair),
+    ),
+    ErrorState(
+        "report_request", "secretariat", _u("report_list", **SLUG), form="#report-request-form", mode="bad"
+    ),
+    ErrorState("imports", "secretariat", _u("imports", **SLUG)),
+    ErrorState("person_erase", "secretariat", _u("person_erase", **SLUG, pk=lambda w: w.person.pk)),
+    ErrorState("login", "anonymous", _u("login"), mode="bad"),
+    ErrorState(
+        "admin:body_add",
+        "secretariat",
+        _u("admin:council_body_add"),
+        form="#body_form",
+        summary=False,
+        button="[name=_save]",
+    ),
+    ErrorState(
+        "admin:meeting_add",
+        "secretariat",
+        _u("admin:meetings_meeting_add"),
+        form="#meeting_form",
+        summary=False,
+        button="[name=_save]",
+    ),
+    ErrorState(
+        "admin:issue_add",
+        "secretariat",
+        _u("admin:issues_regionalissue_add"),
+        form="#regionalissue_form",
+        mode="bad",
+        summary=False,
+        button="[name=_save]",
+    ),
+]
+
+BREAK_FORM = """(form, mode) => {
+    form.noValidate = true;
+    const fields = form.querySelectorAll(
+        'input:not([type]), input[type=text], input[type=date], input[type=number], input[type=email], input[type=password], textarea');
+    for (const f of fields) {
+        if (f.closest('[hidden]') || f.name.includes('__prefix__')) continue;
+        if (mode === 'empty') { f.value = ''; continue; }
+        if (f.type === 'number') f.value = '-5';
+        else if (/date|_on$|day/.test(f.name)) f.value = '令和99年13月45日';
+        else if (f.type === 'password') f.value = 'wrong-password';
+        else if (f.name === 'username') f.value = 'nobody';
+    }
+}"""
+
+
+def audit_error_state(page: Page, base_url: str, world: World, state: ErrorState) -> dict:
+    if state.prepare:
+        state.prepare(world)
+    url = state.url(world)
+    page.goto(base_url + url)
+    form = page.locator(state.form).first
+    form.evaluate(BREAK_FORM, state.mode)
+    with page.expect_navigation():
+        form.locator(state.button).first.click()
+    label = f"{state.label}（{'空で送信' if state.mode == 'empty' else '誤った値で送信'}）"
+    result = {
+        "page": label,
+        "url": url,
+        "audited": True,
+        "error_state": True,
+        "violations": axe_violations(page),
+    }
+    if state.summary:
+        result["summary_focused"] = page.evaluate(
+            "() => !!document.activeElement && document.activeElement.matches('[data-error-summary]')"
+        )
+        result["summary_links_resolve"] = page.evaluate(
+            """() => [...document.querySelectorAll('[data-error-summary] a[href^="#"]')]
+                      .every(a => document.getElementById(decodeURIComponent(a.getAttribute('href').slice(1))))"""
+        )
+    return result
+
+
 def describe(results: list[dict]) -> str:
     lines = []
     for result in results:
@@ -118,6 +250,7 @@ def browser_context_args(browser_context_args):
 
 @pytest.fixture
 def walk(db, tmp_path):
+    REPORT_DIR.mkdir(parents=True, exist_ok=True)
     media = tmp_path / "media"
     media.mkdir()
     from django.test import override_settings
@@ -136,7 +269,6 @@ def test_every_page_passes_axe(live_server, page: Page, walk, who):
     assert AXE.exists(), "axe-core is missing: scripts/test installs it (npm ci)"
     client = sign_in(page, live_server.url, getattr(walk, who)) if who != "anonymous" else Client()
     results = [audit(page, client, live_server.url, label, url) for label, url in pages_for(walk, who)]
-    REPORT_DIR.mkdir(parents=True, exist_ok=True)
     (REPORT_DIR / f"{who}.json").write_text(
         json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8"
     )
@@ -144,3 +276,21 @@ def test_every_page_passes_axe(live_server, page: Page, walk, who):
     assert len(audited) >= 5, f"only {len(audited)} pages audited for {who}"
     failing = [r for r in audited if r["violations"]]
     assert failing == [], describe(failing)
+
+
+@pytest.mark.a11y
+@pytest.mark.parametrize("who", sorted({state.who for state in ERROR_STATES}))
+def test_every_error_state_passes_axe(live_server, page: Page, walk, who):
+    if who != "anonymous":
+        sign_in(page, live_server.url, getattr(walk, who))
+    states = [state for state in ERROR_STATES if state.who == who]
+    results = [audit_error_state(page, live_server.url, walk, state) for state in states]
+    (REPORT_DIR / f"{who}-errors.json").write_text(
+        json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8"
+    )
+    failing = [r for r in results if r["violations"]]
+    assert failing == [], describe(failing)
+    unfocused = [r["page"] for r in results if r.get("summary_focused") is False]
+    assert unfocused == [], "no error summary with the focus after a failed submit"
+    dangling = [r["page"] for r in results if r.get("summary_links_resolve") is False]
+    assert dangling == [], "error summary links to a field that is not on the page"
