@@ -1,8 +1,17 @@
 from __future__ import annotations
 
-from django import forms
+from datetime import timedelta
+from typing import Any
 
+from django import forms
+from django.conf import settings
+from django.contrib.auth.forms import PasswordResetForm
+from django.urls import reverse
+
+from accounts.mail import mail_send
+from accounts.templatetags.signin import japanese_duration
 from accounts.two_factor import normalise_token
+from council.display import person_name
 
 
 class TokenForm(forms.Form):
@@ -21,3 +30,33 @@ class TokenForm(forms.Form):
         if len(token) != 6 or not token.isascii() or not token.isdigit():
             raise forms.ValidationError("6桁の数字を入力してください。")
         return token
+
+
+class PasswordResetMailForm(PasswordResetForm):
+    """Django's reset form, its mail in Japanese and sent by the worker (``accounts.mail``).
+
+    As in Django, an address with no active account sends nothing and shows the same page."""
+
+    def send_mail(
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict[str, Any],
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
+        user = context["user"]
+        mail_send(
+            to=to_email,
+            name="password_reset",
+            context={
+                "name": person_name(user),
+                "username": user.get_username(),
+                "link": f"{context['protocol']}://{context['domain']}"
+                + reverse(
+                    "password_reset_confirm", kwargs={"uidb64": context["uid"], "token": context["token"]}
+                ),
+                "valid_for": japanese_duration(timedelta(seconds=settings.PASSWORD_RESET_TIMEOUT)),
+            },
+        )

@@ -82,7 +82,7 @@ def mailbox_messages(limit: int = 100) -> list[StoredMail]:
             found.append(
                 StoredMail(
                     written_at=written_at,
-                    subject=str(message.get("Subject", "")),
+                    subject=str(message.get("Subject", "")).strip(),
                     to=str(message.get("To", "")),
                     sender=str(message.get("From", "")),
                     body=part.get_content() if part is not None else "",

@@ -3,6 +3,8 @@ from django.urls import path
 from accounts import views
 
 urlpatterns = [
+    # Before django.contrib.auth's own accounts/password_reset/ (config/urls.py): the Japanese mail.
+    path("accounts/password_reset/", views.password_reset, name="password_reset"),
     path("accounts/session/extend/", views.session_extend, name="session_extend"),
     path("accounts/two-factor/", views.two_factor_settings, name="two_factor_settings"),
     path("accounts/two-factor/setup/", views.two_factor_setup, name="two_factor_setup"),

@@ -7,6 +7,7 @@ from base64 import b32encode
 import segno
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -17,7 +18,7 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.forms import TokenForm
+from accounts.forms import PasswordResetMailForm, TokenForm
 from accounts.sessions import renew
 from accounts.two_factor import (
     SESSION_KEY,
@@ -166,3 +167,8 @@ def session_extend(request: HttpRequest) -> HttpResponse:
     if not url_has_allowed_host_and_scheme(back, {request.get_host()}, require_https=request.is_secure()):
         back = "/"
     return redirect(back)
+
+
+# 「パスワードをお忘れの方」: Django's view with the Japanese mail sent by the worker. The other steps
+# (done, confirm, complete) are Django's own views with the templates in templates/registration/.
+password_reset = auth_views.PasswordResetView.as_view(form_class=PasswordResetMailForm)
