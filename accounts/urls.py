@@ -5,6 +5,7 @@ from accounts import views
 urlpatterns = [
     # Before django.contrib.auth's own accounts/password_reset/ (config/urls.py): the Japanese mail.
     path("accounts/password_reset/", views.password_reset, name="password_reset"),
+    path("accounts/invite/<str:token>/", views.invitation_accept, name="invitation_accept"),
     path("accounts/session/extend/", views.session_extend, name="session_extend"),
     path("accounts/two-factor/", views.two_factor_settings, name="two_factor_settings"),
     path("accounts/two-factor/setup/", views.two_factor_setup, name="two_factor_setup"),

@@ -9,6 +9,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import SetPasswordForm
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -19,6 +21,8 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.forms import PasswordResetMailForm, TokenForm
+from accounts.selectors import InvitationRefused, expiry_text, invitation_for_token
+from accounts.services import invitation_accept as accept_invitation
 from accounts.sessions import renew
 from accounts.two_factor import (
     SESSION_KEY,
@@ -172,3 +176,38 @@ def session_extend(request: HttpRequest) -> HttpResponse:
 # 「パスワードをお忘れの方」: Django's view with the Japanese mail sent by the worker. The other steps
 # (done, confirm, complete) are Django's own views with the templates in templates/registration/.
 password_reset = auth_views.PasswordResetView.as_view(form_class=PasswordResetMailForm)
+
+
+def _invitation_refused(request: HttpRequest, refused: InvitationRefused) -> HttpResponse:
+    # 404 for a link that matches nothing; 410 (gone) for one that did work once.
+    status = 404 if refused.state == "unknown" else 410
+    return render(request, "accounts/invitation_refused.html", {"reason": str(refused)}, status=status)
+
+
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    """The link of an invitation mail: the invited person sets the password of their account."""
+    try:
+        invitation = invitation_for_token(token)
+    except InvitationRefused as refused:
+        return _invitation_refused(request, refused)
+    assert invitation.user is not None
+    form = SetPasswordForm(invitation.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            accept_invitation(token=token, password=form.cleaned_data["new_password1"])
+        except InvitationRefused as refused:  # used or revoked meanwhile (another tab)
+            return _invitation_refused(request, refused)
+        except ValidationError as error:
+            form.add_error("new_password1", error)
+        else:
+            messages.success(
+                request,
+                f"パスワードを設定しました。ユーザー名「{invitation.user.get_username()}」と"
+                "新しいパスワードでログインしてください。",
+            )
+            return redirect("login")
+    return render(
+        request,
+        "accounts/invitation_accept.html",
+        {"form": form, "invitation": invitation, "expires": expiry_text(invitation)},
+    )

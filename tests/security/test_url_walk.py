@@ -36,6 +36,7 @@ from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.services import invitation_create
 from council.models import Membership, MembershipRole, Organization, Person
 from issues.models import MoveKind, Theme
 from issues.services import action_plan_save, issue_move, theme_order_save
@@ -162,6 +163,12 @@ class World:
             rows=[{"problem": "課題", "action": "取り組む"}],
         )
         theme_order_save(council=self.council, marks="障・医")
+        # An invitation not yet accepted (its mail is queued on commit, which never comes here).
+        self.invitation_token = (
+            invitation_create(council=self.council, email="invited@example.jp", by=secretariat)
+            .link.rstrip("/")
+            .rsplit("/", 1)[-1]
+        )
 
     def body_for(self, who: str, variant: str):
         if variant == "case":
@@ -374,6 +381,12 @@ TABLE: dict[str, list[Case]] = {
     "two_factor_setup": [Case(lambda w, who, v: {}, SIGNED_IN_ANYONE)],
     "two_factor_verify": [Case(lambda w, who, v: {}, {**same(302), "anonymous": L})],
     "two_factor_disable": [Case(lambda w, who, v: {}, post_only())],
+    # 招待のリンク (accounts): no login, the token is the credential; anyone holding it sets the
+    # password of the invited account. A token that matches no invitation is 404.
+    "invitation_accept": [
+        Case(lambda w, who, v: {"token": w.invitation_token}, same(200)),
+        Case(lambda w, who, v: {"token": "not-a-token"}, same(404), "bad-token"),
+    ],
     # 「ログインを延長する」 (accounts.sessions): POST only, for whoever is signed in.
     "session_extend": [Case(lambda w, who, v: {}, post_only())],
     # 変更履歴 (audit): the council's secretariat only.
