@@ -11,6 +11,7 @@ from __future__ import annotations
 import email
 import email.policy
 from dataclasses import dataclass
+import datetime as dt
 from datetime import datetime
 from email.message import EmailMessage
 from pathlib import Path
@@ -19,6 +20,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.utils import timezone
 
 from config.env import FILE_BACKEND
 
@@ -73,7 +75,7 @@ def mailbox_messages(limit: int = 100) -> list[StoredMail]:
     )
     found: list[StoredMail] = []
     for path in files:
-        written_at = datetime.fromtimestamp(path.stat().st_mtime).astimezone()
+        written_at = timezone.localtime(datetime.fromtimestamp(path.stat().st_mtime, tz=dt.UTC))
         chunks = [c for c in path.read_bytes().split(SEPARATOR) if c.strip()]
         for chunk in reversed(chunks):  # one connection may write several mails to one file
             message = email.message_from_bytes(chunk.lstrip(b"\n"), policy=email.policy.default)

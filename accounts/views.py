@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import SetPasswordForm
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -21,6 +21,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.forms import PasswordResetMailForm, TokenForm
+from accounts.mail import mail_send, mail_to_files, mailbox_messages
 from accounts.selectors import InvitationRefused, expiry_text, invitation_for_token
 from accounts.services import invitation_accept as accept_invitation
 from accounts.sessions import renew
@@ -211,3 +212,38 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         "accounts/invitation_accept.html",
         {"form": form, "invitation": invitation, "expires": expiry_text(invitation)},
     )
+
+
+def _require_site_operator(request: HttpRequest) -> None:
+    if not request.user.is_superuser:
+        raise PermissionDenied("サイト管理者だけが開ける画面です。")
+
+
+@login_required
+def operator_mailbox(request: HttpRequest) -> HttpResponse:
+    """「送信したメール」 (the site operator): the mails written to var/mail/ without an SMTP server,
+    newest first, so that an invitation can be followed on a fresh start."""
+    _require_site_operator(request)
+    to_files = mail_to_files()
+    return render(
+        request,
+        "accounts/operator_mailbox.html",
+        {
+            "to_files": to_files,
+            "mails": mailbox_messages() if to_files else [],
+            "folder": settings.EMAIL_FILE_PATH,
+        },
+    )
+
+
+@login_required
+@require_POST
+def operator_mail_test(request: HttpRequest) -> HttpResponse:
+    """「確認のメールを送る」: a mail to the operator's own address, to try the mail settings."""
+    _require_site_operator(request)
+    if not request.user.email:
+        messages.error(request, "このアカウントにメールアドレスが登録されていないため、送れません。")
+    else:
+        mail_send(to=request.user.email, name="test", context={"name": request.user.get_username()})
+        messages.success(request, f"{request.user.email} 宛てに確認のメールを送りました。")
+    return redirect("operator_mailbox")

@@ -387,6 +387,9 @@ TABLE: dict[str, list[Case]] = {
         Case(lambda w, who, v: {"token": w.invitation_token}, same(200)),
         Case(lambda w, who, v: {"token": "not-a-token"}, same(404), "bad-token"),
     ],
+    # 送信したメール (accounts): the site operator (superuser) only; nobody of the cast is one.
+    "operator_mailbox": [Case(lambda w, who, v: {}, {**same(403), "anonymous": L})],
+    "operator_mail_test": [Case(lambda w, who, v: {}, post_only())],
     # 「ログインを延長する」 (accounts.sessions): POST only, for whoever is signed in.
     "session_extend": [Case(lambda w, who, v: {}, post_only())],
     # 変更履歴 (audit): the council's secretariat only.
