@@ -8,10 +8,10 @@ var/mail/ (``mailbox_messages`` reads it back for the site operator's page).
 
 from __future__ import annotations
 
+import datetime as dt
 import email
 import email.policy
 from dataclasses import dataclass
-import datetime as dt
 from datetime import datetime
 from email.message import EmailMessage
 from pathlib import Path
