@@ -12,7 +12,8 @@ from django.core.mail import EmailMessage
 logger = logging.getLogger(__name__)
 
 # Connection refused, a timeout, a name that does not resolve (OSError) or the server's own
-# refusal (SMTPException: a 4xx answer, a dropped connection). Backoff 2, 4, 8 … s, at most 10 min.
+# refusal (SMTPException: a 4xx answer, a dropped connection). Pauses of up to 5, 10, 20 … s (jittered),
+# at most 10 min each: eight retries over up to ~20 minutes.
 RETRY_ON = (smtplib.SMTPException, OSError)
 
 
@@ -20,7 +21,7 @@ RETRY_ON = (smtplib.SMTPException, OSError)
     name="accounts.send_mail",
     ignore_result=True,
     autoretry_for=RETRY_ON,
-    retry_backoff=2,
+    retry_backoff=5,
     retry_backoff_max=600,
     retry_jitter=True,
     max_retries=8,
