@@ -12,6 +12,7 @@ from accounts.mail import mail_send
 from accounts.templatetags.signin import japanese_duration
 from accounts.two_factor import normalise_token
 from council.display import person_name
+from council.models import Body, Council, Person, RoleKind
 
 
 class TokenForm(forms.Form):
@@ -60,3 +61,32 @@ class PasswordResetMailForm(PasswordResetForm):
                 "valid_for": japanese_duration(timedelta(seconds=settings.PASSWORD_RESET_TIMEOUT)),
             },
         )
+
+
+class InvitationForm(forms.Form):
+    """「招待する」 on the secretariat's invitation page: the address, and what the account may do."""
+
+    email = forms.EmailField(label="メールアドレス", max_length=254)
+    person = forms.ModelChoiceField(
+        label="人物（任意）",
+        queryset=Person.objects.none(),
+        required=False,
+        empty_label="（選ばない）",
+        help_text="名簿の人物と結び付けます。アカウントがまだない人物だけを表示しています。",
+    )
+    kind = forms.ChoiceField(
+        label="権限",
+        choices=[("", "（あとで設定する）"), *RoleKind.choices],
+        required=False,
+        help_text="会議体の長・担当と構成員には、対象の会議体も選んでください。",
+    )
+    body = forms.ModelChoiceField(
+        label="対象の会議体", queryset=Body.objects.none(), required=False, empty_label="（選ばない）"
+    )
+
+    def __init__(self, *args: Any, council: Council, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = Person.objects.filter(
+            council=council, user__isnull=True
+        ).select_related("organization")
+        self.fields["body"].queryset = Body.objects.filter(council=council).order_by("sort_order", "name")

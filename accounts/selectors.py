@@ -68,3 +68,11 @@ def invitation_for_token(token: str, *, for_update: bool = False) -> Invitation:
         raise refused
     assert invitation is not None
     return invitation
+
+
+def invitations_of(council_id: int, user) -> list[Invitation]:
+    """The council's invitations, newest first, for its secretariat's page (scoped by council.access)."""
+    from council.access import for_user
+
+    rows = for_user(Invitation.objects.filter(council_id=council_id), user)
+    return list(rows.select_related("person", "user", "created_by").order_by("-created_at", "-pk"))

@@ -127,6 +127,12 @@ def invitation_create(
             raise InvitationRefused(f"{person.name} さんにはすでにアカウントがあります。", "duplicate")
     if kind is not None and kind not in RoleKind.values:
         raise InvitationRefused("権限の種類が正しくありません。", "invalid")
+    if kind in (RoleKind.CHAIR, RoleKind.MEMBER) and (body is None or body.council_id != council.pk):
+        raise InvitationRefused(
+            "会議体の長・担当と構成員の権限には、この協議会の会議体を選んでください。", "invalid"
+        )
+    if kind in (RoleKind.SECRETARIAT, RoleKind.REVIEWER, None):
+        body = None  # council-wide roles name no body
     _refuse_duplicate(email, now)
     try:
         with transaction.atomic():  # another request inviting the same address at the same time

@@ -164,11 +164,9 @@ class World:
         )
         theme_order_save(council=self.council, marks="障・医")
         # An invitation not yet accepted (its mail is queued on commit, which never comes here).
-        self.invitation_token = (
-            invitation_create(council=self.council, email="invited@example.jp", by=secretariat)
-            .link.rstrip("/")
-            .rsplit("/", 1)[-1]
-        )
+        issued = invitation_create(council=self.council, email="invited@example.jp", by=secretariat)
+        self.invitation = issued.invitation
+        self.invitation_token = issued.link.rstrip("/").rsplit("/", 1)[-1]
 
     def body_for(self, who: str, variant: str):
         if variant == "case":
@@ -386,6 +384,14 @@ TABLE: dict[str, list[Case]] = {
     "invitation_accept": [
         Case(lambda w, who, v: {"token": w.invitation_token}, same(200)),
         Case(lambda w, who, v: {"token": "not-a-token"}, same(404), "bad-token"),
+    ],
+    # アカウントの招待 (accounts): the council's secretariat.
+    "invitation_list": [Case(slug, SECRETARIAT_ONLY)],
+    "invitation_resend": [
+        Case(lambda w, who, v: {"slug": w.council.slug, "pk": w.invitation.pk}, post_only())
+    ],
+    "invitation_revoke": [
+        Case(lambda w, who, v: {"slug": w.council.slug, "pk": w.invitation.pk}, post_only())
     ],
     # 送信したメール (accounts): the site operator (superuser) only; nobody of the cast is one.
     "operator_mailbox": [Case(lambda w, who, v: {}, {**same(403), "anonymous": L})],
