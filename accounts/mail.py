@@ -22,8 +22,6 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from config.env import FILE_BACKEND
-
 
 def render_mail(name: str, context: dict[str, Any]) -> tuple[str, str]:
     """The subject (one line) and the body of mail ``name``."""
@@ -44,6 +42,7 @@ def mail_send(*, to: str | list[str], name: str, context: dict[str, Any]) -> Non
 
 # --- the mails written to var/mail/ (embedded default) -------------------------------------------
 
+FILE_BACKEND = "django.core.mail.backends.filebased.EmailBackend"  # the embedded default (config.env)
 # Django's file backend writes each message followed by a line of 79 dashes.
 SEPARATOR = b"\n" + b"-" * 79 + b"\n"
 

@@ -7,6 +7,7 @@ import hashlib
 from django.utils import timezone
 
 from accounts.models import Invitation, InvitationState
+from council.access import for_user
 from council.wareki import format_wareki
 
 
@@ -72,7 +73,5 @@ def invitation_for_token(token: str, *, for_update: bool = False) -> Invitation:
 
 def invitations_of(council_id: int, user) -> list[Invitation]:
     """The council's invitations, newest first, for its secretariat's page (scoped by council.access)."""
-    from council.access import for_user
-
     rows = for_user(Invitation.objects.filter(council_id=council_id), user)
     return list(rows.select_related("person", "user", "created_by").order_by("-created_at", "-pk"))

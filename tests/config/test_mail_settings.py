@@ -74,3 +74,9 @@ def test_the_usual_email_host_variables(monkeypatch):
 def test_the_email_url_password_is_masked_in_reports():
     line = "EMAIL_URL='smtp://office:secret@mail.example.jp:587?tls'"
     assert mask_url_passwords(line) == "EMAIL_URL='smtp://office:********@mail.example.jp:587?tls'"
+
+
+def test_the_mail_module_knows_the_embedded_backend_by_the_same_name():
+    from accounts.mail import FILE_BACKEND as MAIL_FILE_BACKEND
+
+    assert MAIL_FILE_BACKEND == FILE_BACKEND
