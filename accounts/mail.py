@@ -25,8 +25,8 @@ from django.utils import timezone
 
 def render_mail(name: str, context: dict[str, Any]) -> tuple[str, str]:
     """The subject (one line) and the body of mail ``name``."""
-    subject = render_to_string(f"accounts/mail/{name}_subject.txt", context)
-    subject = " ".join(subject.split())  # a header holds no line breaks
+    # A header holds no line breaks.
+    subject = " ".join(render_to_string(f"accounts/mail/{name}_subject.txt", context).split())
     body = render_to_string(f"accounts/mail/{name}_body.txt", context)
     return subject, body
 
@@ -64,7 +64,7 @@ def mail_to_files() -> bool:
 
 def mailbox_messages(limit: int = 100) -> list[StoredMail]:
     """The mails in EMAIL_FILE_PATH, newest first (at most ``limit``)."""
-    folder = Path(settings.EMAIL_FILE_PATH)
+    folder = Path(str(settings.EMAIL_FILE_PATH))
     if not folder.is_dir():
         return []
     files = sorted(

@@ -97,9 +97,9 @@ def _send(invitation: Invitation, link: str, by: AuthUser | None) -> None:
         name="invitation",
         context={
             "council_name": invitation.council.name,
-            "name": invitation.person.name if invitation.person_id else "",
+            "name": invitation.person.name if invitation.person is not None else "",
             "inviter": person_name(by) if by is not None else "",
-            "username": invitation.user.get_username() if invitation.user_id else invitation.email,
+            "username": invitation.user.get_username() if invitation.user is not None else invitation.email,
             "link": link,
             "expires": expiry_text(invitation),
         },
@@ -142,7 +142,10 @@ def invitation_create(
     if kind is not None:
         role_grant(user=user, council=council, kind=kind, body=body)
     if person is not None:
-        person_save(person=person, user=user, **({} if person.email else {"email": email}))
+        if person.email:
+            person_save(person=person, user=user)
+        else:  # the address the person is invited at becomes theirs on the list
+            person_save(person=person, user=user, email=email)
     token, hashed = _new_token()
     invitation = Invitation(
         council=council,
