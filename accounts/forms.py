@@ -11,6 +11,7 @@ from django.urls import reverse
 from accounts.mail import mail_send
 from accounts.templatetags.signin import japanese_duration
 from accounts.two_factor import normalise_token
+from council.access import for_admin
 from council.display import person_name
 from council.models import Body, Council, Person, RoleKind
 
@@ -84,9 +85,11 @@ class InvitationForm(forms.Form):
         label="対象の会議体", queryset=Body.objects.none(), required=False, empty_label="（選ばない）"
     )
 
-    def __init__(self, *args: Any, council: Council, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, council: Council, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = Person.objects.filter(
-            council=council, user__isnull=True
-        ).select_related("organization")
-        self.fields["body"].queryset = Body.objects.filter(council=council).order_by("sort_order", "name")
+        # The secretariat's scope, as in the admin: a case conference and the people who sit only
+        # in one stay hidden until the council's pledge is confirmed (council.access.for_admin).
+        people = for_admin(Person.objects.filter(council=council, user__isnull=True), user)
+        self.fields["person"].queryset = people.select_related("organization")
+        bodies = for_admin(Body.objects.filter(council=council), user)
+        self.fields["body"].queryset = bodies.order_by("sort_order", "name")

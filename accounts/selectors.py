@@ -7,7 +7,8 @@ import hashlib
 from django.utils import timezone
 
 from accounts.models import Invitation, InvitationState
-from council.access import for_user
+from council.access import for_admin, for_user
+from council.models import Person
 from council.wareki import format_wareki
 
 
@@ -74,4 +75,13 @@ def invitation_for_token(token: str, *, for_update: bool = False) -> Invitation:
 def invitations_of(council_id: int, user) -> list[Invitation]:
     """The council's invitations, newest first, for its secretariat's page (scoped by council.access)."""
     rows = for_user(Invitation.objects.filter(council_id=council_id), user)
-    return list(rows.select_related("person", "user", "created_by").order_by("-created_at", "-pk"))
+    invitations = list(rows.select_related("person", "user", "created_by").order_by("-created_at", "-pk"))
+    # A person who sits only in a case conference is not named to a secretariat who has not
+    # confirmed the pledge (council.access.for_admin), here neither.
+    person_ids = {i.person_id for i in invitations if i.person_id is not None}
+    if person_ids:
+        visible = set(for_admin(Person.objects.filter(pk__in=person_ids), user).values_list("pk", flat=True))
+        for invitation in invitations:
+            if invitation.person_id is not None and invitation.person_id not in visible:
+                invitation.person = None
+    return invitations

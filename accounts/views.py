@@ -260,7 +260,7 @@ INVITATIONS_PAGE = "アカウントの招待"
 def invitation_list(request: HttpRequest, slug: str) -> HttpResponse:
     """「アカウントの招待」 (事務局): invite an address by mail; the council's invitations with their state."""
     council = get_council_for_secretariat(request.user, slug, page=INVITATIONS_PAGE)
-    form = InvitationForm(request.POST or None, council=council)
+    form = InvitationForm(request.POST or None, council=council, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
