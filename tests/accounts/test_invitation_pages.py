@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import Invitation
+from accounts.services import invitation_create
 from council.models import Person, Role, RoleKind
 
 pytestmark = pytest.mark.django_db
@@ -92,3 +93,22 @@ def test_another_councils_invitation_is_not_found(
     assert client.post(reverse("invitation_revoke", args=[other_council.slug, theirs.pk])).status_code == 404
     theirs.refresh_from_db()
     assert theirs.revoked_at is None
+
+
+def _invite_people(council, secretariat, numbers):
+    for n in numbers:
+        person = Person.objects.create(council=council, name=f"招待 {n}")
+        invitation_create(council=council, email=f"p{n}@example.jp", by=secretariat, person=person)
+
+
+@pytest.mark.parametrize("invited", [2, 6])
+def test_the_list_reads_a_fixed_number_of_queries(
+    client, council, secretariat, invited, django_assert_num_queries
+):
+    client.force_login(secretariat)
+    _invite_people(council, secretariat, range(invited))
+    # session, user, council, roles, pledges; the invitations (with person, account, inviter);
+    # which of their people may be named; the person and body pickers (count and rows each).
+    with django_assert_num_queries(11):
+        page = client.get(reverse("invitation_list", args=[council.slug]))
+    assert page.content.decode().count("招待中") == invited
