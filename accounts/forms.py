@@ -1,8 +1,19 @@
 from __future__ import annotations
 
-from django import forms
+from datetime import timedelta
+from typing import Any
 
+from django import forms
+from django.conf import settings
+from django.contrib.auth.forms import PasswordResetForm
+from django.urls import reverse
+
+from accounts.mail import mail_send
+from accounts.templatetags.signin import japanese_duration
 from accounts.two_factor import normalise_token
+from council.access import for_admin
+from council.display import person_name
+from council.models import Body, Council, Person, RoleKind
 
 
 class TokenForm(forms.Form):
@@ -21,3 +32,64 @@ class TokenForm(forms.Form):
         if len(token) != 6 or not token.isascii() or not token.isdigit():
             raise forms.ValidationError("6桁の数字を入力してください。")
         return token
+
+
+class PasswordResetMailForm(PasswordResetForm):
+    """Django's reset form, its mail in Japanese and sent by the worker (``accounts.mail``).
+
+    As in Django, an address with no active account sends nothing and shows the same page."""
+
+    def send_mail(
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict[str, Any],
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
+        user = context["user"]
+        mail_send(
+            to=to_email,
+            name="password_reset",
+            context={
+                "name": person_name(user),
+                "username": user.get_username(),
+                "link": f"{context['protocol']}://{context['domain']}"
+                + reverse(
+                    "password_reset_confirm", kwargs={"uidb64": context["uid"], "token": context["token"]}
+                ),
+                "valid_for": japanese_duration(timedelta(seconds=settings.PASSWORD_RESET_TIMEOUT)),
+            },
+        )
+
+
+class InvitationForm(forms.Form):
+    """「招待する」 on the secretariat's invitation page: the address, and what the account may do."""
+
+    email = forms.EmailField(label="メールアドレス", max_length=254)
+    person = forms.ModelChoiceField(
+        label="人物（任意）",
+        queryset=Person.objects.none(),
+        required=False,
+        empty_label="（選ばない）",
+        help_text="名簿の人物と結び付けます。アカウントがまだない人物だけを表示しています。",
+    )
+    kind = forms.ChoiceField(
+        label="権限",
+        choices=[("", "（あとで設定する）"), *RoleKind.choices],
+        required=False,
+        help_text="会議体の長・担当と構成員には、対象の会議体も選んでください。",
+    )
+    body = forms.ModelChoiceField(
+        label="対象の会議体", queryset=Body.objects.none(), required=False, empty_label="（選ばない）"
+    )
+
+    def __init__(self, *args: Any, council: Council, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The secretariat's scope, as in the admin: a case conference and the people who sit only
+        # in one stay hidden until the council's pledge is confirmed (council.access.for_admin).
+        people = for_admin(Person.objects.filter(council=council, user__isnull=True), user)
+        self.fields["person"].queryset = people.select_related("organization")
+        bodies = for_admin(Body.objects.filter(council=council), user)
+        self.fields["body"].queryset = bodies.order_by("sort_order", "name")

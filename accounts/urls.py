@@ -3,6 +3,18 @@ from django.urls import path
 from accounts import views
 
 urlpatterns = [
+    # Before django.contrib.auth's own accounts/password_reset/ (config/urls.py): the Japanese mail.
+    path("accounts/password_reset/", views.password_reset, name="password_reset"),
+    path("accounts/invite/<str:token>/", views.invitation_accept, name="invitation_accept"),
+    path("c/<slug:slug>/invitations/", views.invitation_list, name="invitation_list"),
+    path(
+        "c/<slug:slug>/invitations/<int:pk>/resend/", views.invitation_resend_view, name="invitation_resend"
+    ),
+    path(
+        "c/<slug:slug>/invitations/<int:pk>/revoke/", views.invitation_revoke_view, name="invitation_revoke"
+    ),
+    path("operator/mail/", views.operator_mailbox, name="operator_mailbox"),
+    path("operator/mail/test/", views.operator_mail_test, name="operator_mail_test"),
     path("accounts/session/extend/", views.session_extend, name="session_extend"),
     path("accounts/two-factor/", views.two_factor_settings, name="two_factor_settings"),
     path("accounts/two-factor/setup/", views.two_factor_setup, name="two_factor_setup"),

@@ -7,9 +7,12 @@ from base64 import b32encode
 import segno
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import SetPasswordForm
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
@@ -17,7 +20,12 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.forms import TokenForm
+from accounts.forms import InvitationForm, PasswordResetMailForm, TokenForm
+from accounts.mail import mail_send, mail_to_files, mailbox_messages
+from accounts.models import Invitation
+from accounts.selectors import InvitationRefused, expiry_text, invitation_for_token, invitations_of
+from accounts.services import invitation_accept as accept_invitation
+from accounts.services import invitation_create, invitation_resend, invitation_revoke
 from accounts.sessions import renew
 from accounts.two_factor import (
     SESSION_KEY,
@@ -28,6 +36,8 @@ from accounts.two_factor import (
     two_factor_required,
     unconfirmed_device,
 )
+from council.access import for_user, get_council_for_secretariat
+from council.pages import council_context
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -166,3 +176,152 @@ def session_extend(request: HttpRequest) -> HttpResponse:
     if not url_has_allowed_host_and_scheme(back, {request.get_host()}, require_https=request.is_secure()):
         back = "/"
     return redirect(back)
+
+
+# 「パスワードをお忘れの方」: Django's view with the Japanese mail sent by the worker. The other steps
+# (done, confirm, complete) are Django's own views with the templates in templates/registration/.
+password_reset = auth_views.PasswordResetView.as_view(form_class=PasswordResetMailForm)
+
+
+def _invitation_refused(request: HttpRequest, refused: InvitationRefused) -> HttpResponse:
+    # 404 for a link that matches nothing; 410 (gone) for one that did work once.
+    status = 404 if refused.state == "unknown" else 410
+    return render(request, "accounts/invitation_refused.html", {"reason": str(refused)}, status=status)
+
+
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    """The link of an invitation mail: the invited person sets the password of their account."""
+    try:
+        invitation = invitation_for_token(token)
+    except InvitationRefused as refused:
+        return _invitation_refused(request, refused)
+    assert invitation.user is not None
+    form = SetPasswordForm(invitation.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            accept_invitation(token=token, password=form.cleaned_data["new_password1"])
+        except InvitationRefused as refused:  # used or revoked meanwhile (another tab)
+            return _invitation_refused(request, refused)
+        except ValidationError as error:
+            form.add_error("new_password1", error)
+        else:
+            messages.success(
+                request,
+                f"パスワードを設定しました。ユーザー名「{invitation.user.get_username()}」と"
+                "新しいパスワードでログインしてください。",
+            )
+            return redirect("login")
+    return render(
+        request,
+        "accounts/invitation_accept.html",
+        {"form": form, "invitation": invitation, "expires": expiry_text(invitation)},
+    )
+
+
+def _require_site_operator(request: HttpRequest) -> None:
+    if not request.user.is_superuser:
+        raise PermissionDenied("サイト管理者だけが開ける画面です。")
+
+
+@login_required
+def operator_mailbox(request: HttpRequest) -> HttpResponse:
+    """「送信したメール」 (the site operator): the mails written to var/mail/ without an SMTP server,
+    newest first, so that an invitation can be followed on a fresh start."""
+    _require_site_operator(request)
+    to_files = mail_to_files()
+    return render(
+        request,
+        "accounts/operator_mailbox.html",
+        {
+            "to_files": to_files,
+            "mails": mailbox_messages() if to_files else [],
+            "folder": settings.EMAIL_FILE_PATH,
+        },
+    )
+
+
+@login_required
+@require_POST
+def operator_mail_test(request: HttpRequest) -> HttpResponse:
+    """「確認のメールを送る」: a mail to the operator's own address, to try the mail settings."""
+    _require_site_operator(request)
+    if not request.user.email:
+        messages.error(request, "このアカウントにメールアドレスが登録されていないため、送れません。")
+    else:
+        mail_send(to=request.user.email, name="test", context={"name": request.user.get_username()})
+        messages.success(request, f"{request.user.email} 宛てに確認のメールを送りました。")
+    return redirect("operator_mailbox")
+
+
+INVITATIONS_PAGE = "アカウントの招待"
+
+
+@login_required
+def invitation_list(request: HttpRequest, slug: str) -> HttpResponse:
+    """「アカウントの招待」 (事務局): invite an address by mail; the council's invitations with their state."""
+    council = get_council_for_secretariat(request.user, slug, page=INVITATIONS_PAGE)
+    form = InvitationForm(request.POST or None, council=council, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            issued = invitation_create(
+                council=council,
+                email=data["email"],
+                by=request.user,
+                person=data["person"],
+                kind=data["kind"] or None,
+                body=data["body"],
+            )
+        except InvitationRefused as refused:
+            form.add_error("email" if refused.state == "duplicate" else None, str(refused))
+        else:
+            messages.success(
+                request,
+                f"{issued.invitation.email} に招待のメールを送りました（有効期限 {expiry_text(issued.invitation)}）。",
+            )
+            return redirect("invitation_list", council.slug)
+    now = timezone.now()
+    rows = [
+        (invitation, invitation.state_at(now), expiry_text(invitation))
+        for invitation in invitations_of(council.pk, request.user)
+    ]
+    return render(
+        request, "accounts/invitation_list.html", council_context(request, council, form=form, rows=rows)
+    )
+
+
+def _council_invitation(request: HttpRequest, slug: str, pk: int) -> Invitation:
+    council = get_council_for_secretariat(request.user, slug, page=INVITATIONS_PAGE)
+    return get_object_or_404(for_user(Invitation.objects.filter(council=council), request.user), pk=pk)
+
+
+@login_required
+@require_POST
+def invitation_resend_view(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """「再送する」: a new link by mail (the old one stops working), valid for 7 days from now."""
+    invitation = _council_invitation(request, slug, pk)
+    try:
+        issued = invitation_resend(invitation=invitation, by=request.user)
+    except InvitationRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(
+            request,
+            f"{invitation.email} に招待を再送しました（有効期限 {expiry_text(issued.invitation)}）。"
+            "前のメールのリンクは使えなくなりました。",
+        )
+    return redirect("invitation_list", slug)
+
+
+@login_required
+@require_POST
+def invitation_revoke_view(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """「取り消す」: the link stops working and the unused account is removed."""
+    invitation = _council_invitation(request, slug, pk)
+    try:
+        invitation_revoke(invitation=invitation, by=request.user)
+    except InvitationRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, f"{invitation.email} への招待を取り消しました。")
+    return redirect("invitation_list", slug)

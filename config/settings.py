@@ -14,7 +14,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from config.env import env_bool, env_int, env_list, env_str
+from config.env import email_settings, env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("KYOGIKAI_VAR_DIR", str(BASE_DIR / "var")))
@@ -148,6 +148,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
+# A password-reset link works once, for a day (Django's default is three).
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 60 * 60 * 24)
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
@@ -169,6 +171,25 @@ MEDIA_ROOT = VAR_DIR / "media"
 # Uploaded handouts and generated PDFs are served by a permission-checking view (dashboard.views.
 # protected_file), never by the web server: the URL prefix only names that view.
 MEDIA_URL = "/files/"
+
+# Mail (accounts.mail): SMTP from EMAIL_URL or EMAIL_HOST…; with neither (the embedded default) every
+# mail is written as a file to var/mail/, listed for the site operator at /operator/mail/. Mails are
+# sent by the worker (accounts.tasks.send_mail), retried while the SMTP server cannot be reached.
+MAIL_DIR = VAR_DIR / "mail"
+_MAIL = email_settings(str(MAIL_DIR))
+EMAIL_BACKEND = _MAIL["EMAIL_BACKEND"]
+EMAIL_FILE_PATH = _MAIL.get("EMAIL_FILE_PATH", str(MAIL_DIR))
+EMAIL_HOST = _MAIL.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = _MAIL.get("EMAIL_PORT", 25)
+EMAIL_HOST_USER = _MAIL.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = _MAIL.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = _MAIL.get("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = _MAIL.get("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = _MAIL["EMAIL_TIMEOUT"]
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "協議会 事務局システム <noreply@localhost>")
+SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+# The address the links in mails start with (invitations made by a command have no request).
+SITE_URL = env_str("KYOGIKAI_SITE_URL", "http://localhost:8000").rstrip("/")
 
 # Largest handout a meeting page accepts (meetings.services.handout_check_file).
 HANDOUT_MAX_BYTES = env_int("HANDOUT_MAX_BYTES", 20 * 1024 * 1024)

@@ -59,6 +59,7 @@ COUNCIL_PATHS: dict[str, str] = {
     "privacy.pledge": "council_id",
     "privacy.pledgeconfirmation": "pledge__council_id",
     "privacy.personaldatarequest": "council_id",
+    "accounts.invitation": "council_id",
 }
 
 # Models that belong to no council (shared vocabularies).

@@ -36,6 +36,7 @@ from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.services import invitation_create
 from council.models import Membership, MembershipRole, Organization, Person
 from issues.models import MoveKind, Theme
 from issues.services import action_plan_save, issue_move, theme_order_save
@@ -162,6 +163,10 @@ class World:
             rows=[{"problem": "課題", "action": "取り組む"}],
         )
         theme_order_save(council=self.council, marks="障・医")
+        # An invitation not yet accepted (its mail is queued on commit, which never comes here).
+        issued = invitation_create(council=self.council, email="invited@example.jp", by=secretariat)
+        self.invitation = issued.invitation
+        self.invitation_token = issued.link.rstrip("/").rsplit("/", 1)[-1]
 
     def body_for(self, who: str, variant: str):
         if variant == "case":
@@ -374,6 +379,23 @@ TABLE: dict[str, list[Case]] = {
     "two_factor_setup": [Case(lambda w, who, v: {}, SIGNED_IN_ANYONE)],
     "two_factor_verify": [Case(lambda w, who, v: {}, {**same(302), "anonymous": L})],
     "two_factor_disable": [Case(lambda w, who, v: {}, post_only())],
+    # 招待のリンク (accounts): no login, the token is the credential; anyone holding it sets the
+    # password of the invited account. A token that matches no invitation is 404.
+    "invitation_accept": [
+        Case(lambda w, who, v: {"token": w.invitation_token}, same(200)),
+        Case(lambda w, who, v: {"token": "not-a-token"}, same(404), "bad-token"),
+    ],
+    # アカウントの招待 (accounts): the council's secretariat.
+    "invitation_list": [Case(slug, SECRETARIAT_ONLY)],
+    "invitation_resend": [
+        Case(lambda w, who, v: {"slug": w.council.slug, "pk": w.invitation.pk}, post_only())
+    ],
+    "invitation_revoke": [
+        Case(lambda w, who, v: {"slug": w.council.slug, "pk": w.invitation.pk}, post_only())
+    ],
+    # 送信したメール (accounts): the site operator (superuser) only; nobody of the cast is one.
+    "operator_mailbox": [Case(lambda w, who, v: {}, {**same(403), "anonymous": L})],
+    "operator_mail_test": [Case(lambda w, who, v: {}, post_only())],
     # 「ログインを延長する」 (accounts.sessions): POST only, for whoever is signed in.
     "session_extend": [Case(lambda w, who, v: {}, post_only())],
     # 変更履歴 (audit): the council's secretariat only.
