@@ -13,6 +13,10 @@
       Array.prototype.forEach.call(row.querySelectorAll("[data-row-label]"), function (el) {
         el.textContent = (i + 1) + "行目" + el.getAttribute("data-row-label");
       });
+      // Each row's buttons say which row they move: 「2行目を上へ移動」, not the same name twice per row.
+      Array.prototype.forEach.call(row.querySelectorAll("[data-move-label]"), function (el) {
+        el.setAttribute("aria-label", (i + 1) + "行目" + el.getAttribute("data-move-label"));
+      });
     });
   }
 
@@ -21,6 +25,7 @@
     b.type = "button";
     b.className = "btn btn-outline-secondary btn-sm";
     b.textContent = text;
+    b.setAttribute("data-move-label", label);
     b.setAttribute("aria-label", label);
     return b;
   }
@@ -29,8 +34,8 @@
     var cell = row.querySelector("td");
     var box = document.createElement("div");
     box.className = "item-move mt-1";
-    var up = button("↑", "この行を上へ");
-    var down = button("↓", "この行を下へ");
+    var up = button("↑", "を上へ移動");
+    var down = button("↓", "を下へ移動");
     up.addEventListener("click", function () {
       var prev = row.previousElementSibling;
       if (prev) { tbody.insertBefore(row, prev); renumber(tbody); up.focus(); }
@@ -51,9 +56,11 @@
     if (!total || !tbody) { return; }
     var rows = tbody.querySelectorAll("tr.item-row");
     Array.prototype.forEach.call(rows, function (row) { addMoveButtons(row, tbody); });
+    renumber(tbody);
 
     var add = button("＋ 行を追加", "取組・検討内容の行を追加");
     add.className = "btn btn-outline-primary btn-sm";
+    add.removeAttribute("data-move-label");
     add.addEventListener("click", function () {
       var last = tbody.querySelector("tr.item-row:last-child");
       if (!last) { return; }
