@@ -29,6 +29,8 @@ from council.wareki import (
     WarekiParseError,
     check_date_range,
     format_fiscal_year,
+    format_wareki,
+    is_month_day,
     parse_fiscal_year,
     parse_wareki,
 )
@@ -87,11 +89,32 @@ class ChoiceLabelWidget(widgets.Widget):
 
 
 class WarekiDateWidget(widgets.Widget):
-    """A date typed as 令和2年8月6日, R2.8.6, 2020/8/6, 2020-08-06 (full-width too) or an Excel date."""
+    """A date typed as 令和2年8月6日, R2.8.6, 2020/8/6, 2020-08-06 (full-width too) or an Excel date.
+
+    A date without its year (「7月15日」「7/15」) is completed inside the row's 年度 (the column
+    ``year_column``, when the resource has one and the row fills it), else inside the 年度 the
+    import was asked for (``page_fiscal_year``); ``on_completed(column, text, date, fiscal_year)``
+    is told, so that the preview can say how it was read. Set by ``CouncilResource``.
+    """
+
+    year_column: str | None = None
+    page_fiscal_year: int | None = None
+    on_completed = None
+    column = ""
 
     def __init__(self, *, required: bool = False):
         super().__init__()
         self.required = required
+
+    def _fiscal_year(self, row) -> int | None:
+        if self.year_column and row is not None:
+            text = _text(row.get(self.year_column))
+            if text:
+                try:
+                    return parse_fiscal_year(text)
+                except WarekiParseError:
+                    return None  # reported on the 年度 column itself
+        return self.page_fiscal_year
 
     def clean(self, value, row=None, **kwargs):
         if isinstance(value, dt.date):  # an Excel date cell (datetime is a date too)
@@ -105,10 +128,14 @@ class WarekiDateWidget(widgets.Widget):
             if self.required:
                 raise ValueError("日付が入力されていません。")
             return None
+        fiscal_year = self._fiscal_year(row) if is_month_day(text) else None
         try:
-            return parse_wareki(text)
+            day = parse_wareki(text, fiscal_year=fiscal_year)
         except WarekiParseError as exc:
             raise ValueError(str(exc)) from None
+        if fiscal_year is not None and self.on_completed is not None:
+            self.on_completed(self.column, text, day, fiscal_year)
+        return day
 
     def render(self, value, obj=None, **kwargs):
         # A real date: an Excel date cell in XLSX, 2020-08-06 in CSV (machine-readable rules: 西暦).
@@ -307,17 +334,29 @@ class CouncilResource(resources.ModelResource):
     export_only_columns: tuple[str, ...] = ()
     label = ""
 
-    def __init__(self, *, council: Council, user=None, **kwargs):
+    def __init__(self, *, council: Council, user=None, fiscal_year: int | None = None, **kwargs):
         super().__init__(**kwargs)
         self.council = council
         self.user = user
+        # The 年度 the import was asked for: it completes dates written without a year.
+        self.fiscal_year = fiscal_year
+        year_column = next(
+            (f.column_name for f in self.fields.values() if isinstance(f.widget, FiscalYearWidget)), None
+        )
         for field in self.fields.values():
             if isinstance(field.widget, CouncilScopedWidget):
                 field.widget.council = council
                 field.widget._cache = {}
             if isinstance(field.widget, BodyWidget):
                 field.widget.user = user
+            if isinstance(field.widget, WarekiDateWidget):
+                field.widget.column = field.column_name
+                field.widget.year_column = year_column
+                field.widget.page_fiscal_year = fiscal_year
+                field.widget.on_completed = self._date_completed
         self.changes: dict[int, list[str]] = {}
+        # Row number → notes for the preview (a completed date, …), one per column.
+        self.notes: dict[int, dict[str, str]] = {}
         self._seen_keys: dict[tuple, int] = {}
         self._row_number = 0
         self.dry_run = True
@@ -348,6 +387,12 @@ class CouncilResource(resources.ModelResource):
         for field in self.fields.values():
             if isinstance(field.widget, CouncilScopedWidget):
                 field.widget.preload()
+
+    def _date_completed(self, column: str, text: str, day: dt.date, fiscal_year: int) -> None:
+        self.notes.setdefault(self._row_number, {})[column] = (
+            f"「{column}」の「{text}」は年がないため、{format_fiscal_year(fiscal_year)}の"
+            f"{format_wareki(day)}（{day.isoformat()}）として読みました。"
+        )
 
     # -- matching
 

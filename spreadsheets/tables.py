@@ -61,14 +61,16 @@ def resource_classes() -> dict[str, type[CouncilResource]]:
     return {name: _REGISTERED[name][1] for name in RESOURCE_LABELS}
 
 
-def get_resource(name: str, *, council: Council, user=None) -> CouncilResource:
+def get_resource(
+    name: str, *, council: Council, user=None, fiscal_year: int | None = None
+) -> CouncilResource:
     try:
         cls = resource_classes()[name]
     except KeyError:
         raise SpreadsheetError(
             f"「{name}」は取り込めません。{'、'.join(RESOURCE_LABELS)} から選んでください。"
         ) from None
-    return cls(council=council, user=user)
+    return cls(council=council, user=user, fiscal_year=fiscal_year)
 
 
 # --- Reading -----------------------------------------------------------------------------------
@@ -233,6 +235,8 @@ class RowReport:
     label: str
     summary: str
     changed: list[str] = field(default_factory=list)
+    # How the row was read, for the clerk to check (a date without its year completed, …).
+    notes: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -268,6 +272,7 @@ class ImportReport:
             if row.kind != "skip":
                 detail = f"（{'・'.join(row.changed)}）" if row.kind == "update" and row.changed else ""
                 out.append(f"{row.line}行目: {row.label} {row.summary}{detail}")
+            out += [f"{row.line}行目: {note}" for note in row.notes]
         out += self.errors
         return out
 
@@ -324,15 +329,19 @@ def run_import(
     user=None,
     dry_run: bool = True,
     progress: Progress | None = None,
+    fiscal_year: int | None = None,
 ) -> ImportReport:
     """Import a spreadsheet into ``council``: all rows or none. ``dry_run`` only reports.
+
+    ``fiscal_year``: the 年度 the import was asked for, which completes dates written without a
+    year (「7月15日」) in rows that do not name their own 年度.
 
     ``progress(done, total)`` is called as rows are read (every ``PROGRESS_EVERY`` rows and at the
     end); the task of large imports records it for the progress page.
     """
     report = ImportReport(resource=resource_name, dry_run=dry_run)
     try:
-        resource = get_resource(resource_name, council=council, user=user)
+        resource = get_resource(resource_name, council=council, user=user, fiscal_year=fiscal_year)
         table = read_table(data, filename)
     except SpreadsheetError as exc:
         report.errors.append(str(exc))
@@ -393,6 +402,7 @@ def run_import(
                         changed=resource.changes.get(number, [])
                         if row_result.import_type == "update"
                         else [],
+                        notes=list(resource.notes.get(number, {}).values()),
                     )
                 )
             if report.errors or dry_run:

@@ -1,0 +1,132 @@
+"""Bringing a council's past records in (issue 14): dates without a year, template example rows,
+characters lost by CP932, and a preview a clerk can check. Tried on かわせみ町 (tests/worlds),
+whose tree, names and years differ from the demo's."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from council.models import Membership
+from meetings.models import Meeting
+from spreadsheets.tables import run_import
+from tests.imports.conftest import csv_bytes
+
+pytestmark = pytest.mark.django_db
+
+
+def _run(world, resource, data, *, dry_run=True, fiscal_year=None, filename="x.csv"):
+    return run_import(
+        resource_name=resource,
+        council=world.council,
+        data=data,
+        filename=filename,
+        user=world.users["secretariat"],
+        dry_run=dry_run,
+        fiscal_year=fiscal_year,
+    )
+
+
+# --- Dates without a year (item 6) --------------------------------------------------------------
+
+YEARLESS_MEETINGS = """会議体,年度,開催日,状態,会場
+相談支援部会,令和2年度,7月15日,開催済,町民センター
+相談支援部会,令和2年度,２月１８日,開催済,町民センター
+就労部会,令和3年度,７／２１,開催済,役場 2階
+就労部会,,10月5日,開催済,役場 2階
+"""
+
+
+def test_meeting_dates_without_year_complete_inside_the_rows_or_the_pages_fiscal_year(kawasemi):
+    data = csv_bytes(YEARLESS_MEETINGS, "utf-8")
+    before = Meeting.objects.count()
+    preview = _run(kawasemi, "meetings", data, fiscal_year=2022)
+    assert not preview.errors, preview.errors
+    assert preview.totals["new"] == 4
+    assert Meeting.objects.count() == before  # a preview writes nothing
+    notes = {row.line: row.notes for row in preview.rows}
+    assert notes[2] == [
+        "「開催日」の「7月15日」は年がないため、令和2年度の令和2年7月15日（2020-07-15）として読みました。"
+    ]
+    assert notes[3] == [
+        "「開催日」の「２月１８日」は年がないため、令和2年度の令和3年2月18日（2021-02-18）として読みました。"
+    ]
+    assert "令和3年度の令和3年7月21日（2021-07-21）" in notes[4][0]
+    # No 年度 in the row: the 年度 the page was asked for (令和4年度)
+    assert "令和4年度の令和4年10月5日（2022-10-05）" in notes[5][0]
+
+    report = _run(kawasemi, "meetings", data, dry_run=False, fiscal_year=2022)
+    assert not report.errors, report.errors
+    dates = {
+        (m.body.name, m.date, m.fiscal_year)
+        for m in Meeting.objects.filter(
+            body__council=kawasemi.council, place__in=["町民センター", "役場 2階"]
+        )
+    }
+    assert dates == {
+        ("相談支援部会", dt.date(2020, 7, 15), 2020),
+        ("相談支援部会", dt.date(2021, 2, 18), 2020),
+        ("就労部会", dt.date(2021, 7, 21), 2021),
+        ("就労部会", dt.date(2022, 10, 5), 2022),
+    }
+
+    # The same file again matches the stored meetings (the date is completed before matching).
+    again = _run(kawasemi, "meetings", data, fiscal_year=2022)
+    assert not again.errors, again.errors
+    assert again.totals == {"new": 0, "update": 0, "skip": 4}
+
+
+def test_date_without_year_and_no_fiscal_year_is_refused_by_row_and_column(kawasemi):
+    data = csv_bytes("会議体,開催日,状態\n相談支援部会,7月15日,開催済\n", "utf-8")
+    report = _run(kawasemi, "meetings", data)
+    assert report.errors == [
+        "2行目「開催日」: 「7月15日」を日付として読めません。年がありません。"
+        "「令和2年7月15日」「R2.7.15」のように年も入力してください。"
+    ]
+
+
+def test_member_terms_without_year_use_the_pages_fiscal_year(kawasemi):
+    data = csv_bytes("会議体,氏名,任期開始,任期終了\n療育部会,髙橋 誠一,4月1日,3月31日\n", "utf-8")
+    refused = _run(kawasemi, "members", data)
+    assert any("年がありません" in error for error in refused.errors)
+    report = _run(kawasemi, "members", data, dry_run=False, fiscal_year=2024)
+    assert not report.errors, report.errors
+    membership = Membership.objects.get(body=kawasemi.ryoiku, person__name="髙橋 誠一")
+    assert (membership.term_start, membership.term_end) == (dt.date(2024, 4, 1), dt.date(2025, 3, 31))
+
+
+@pytest.fixture
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+def _upload(client, world, data, *, resource, name="x.csv", **fields):
+    return client.post(
+        reverse("imports", args=[world.council.slug]),
+        {"resource": resource, "file": SimpleUploadedFile(name, data), **fields},
+    )
+
+
+def test_import_page_year_completes_dates_in_preview_and_confirm(client, kawasemi, media_root):
+    client.force_login(kawasemi.users["secretariat"])
+    page = client.get(reverse("imports", args=[kawasemi.council.slug]) + "?year=2021").content.decode()
+    assert (
+        '<label class="form-label" for="id_fiscal_year">年の書かれていない日付の年度（任意）</label>' in page
+    )
+    assert '<option value="2021" selected>令和3年度</option>' in page
+
+    data = csv_bytes("会議体,開催日,状態,会場\n相談支援部会,1月14日,開催済,町民センター\n", "utf-8")
+    response = _upload(client, kawasemi, data, resource="meetings", fiscal_year="2021")
+    content = response.content.decode()
+    assert response.status_code == 200, content
+    assert "年の書かれていない日付は、令和3年度の日付として読みます" in content
+    assert "「1月14日」は年がないため、令和3年度の令和4年1月14日（2022-01-14）として読みました。" in content
+    assert not Meeting.objects.filter(place="町民センター").exists()
+
+    client.post(reverse("import_confirm", args=[kawasemi.council.slug, response.context["token"]]))
+    meeting = Meeting.objects.get(place="町民センター")
+    assert (meeting.date, meeting.fiscal_year) == (dt.date(2022, 1, 14), 2021)
