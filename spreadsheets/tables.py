@@ -171,6 +171,35 @@ def read_table(data: bytes, filename: str = "") -> Table:
     return _table(([_unguard(v) for v in row] for row in rows), encoding)
 
 
+# The downloadable templates mark their example rows in a first column of their own: a row with
+# anything written there is an example and never imported (a template imported as downloaded
+# writes nothing). Exports have no such column, so an exported file imports every row.
+EXAMPLE_COLUMN = "記入例"
+EXAMPLE_MARK = "記入例（この行は取り込みません）"
+
+
+def drop_examples(table: Table) -> list[int]:
+    """Remove the example rows (and the marker column) from ``table``; their row numbers."""
+    if EXAMPLE_COLUMN not in table.headers:
+        return []
+    index = table.headers.index(EXAMPLE_COLUMN)
+    kept_rows, kept_lines, examples = [], [], []
+    for row, line in zip(table.rows, table.line_numbers, strict=True):
+        if row[index] not in (None, ""):
+            examples.append(line)
+            continue
+        kept_rows.append(row[:index] + row[index + 1 :])
+        kept_lines.append(line)
+    table.headers = table.headers[:index] + table.headers[index + 1 :]
+    table.rows, table.line_numbers = kept_rows, kept_lines
+    return examples
+
+
+def _line_list(lines: list[int]) -> str:
+    shown = "・".join(str(n) for n in lines[:10])
+    return f"{shown}行目" + (f"ほか{len(lines) - 10}行" if len(lines) > 10 else "")
+
+
 # Text that Excel would run as a formula when it opens the file (CSV / formula injection).
 # Exports keep such text inert: XLSX writes it as a text cell; CSV puts a ' before it, and our CSV
 # import takes that one ' off again, so export → edit → import still changes nothing else.
@@ -347,13 +376,25 @@ def run_import(
         report.errors.append(str(exc))
         return report
     report.encoding = table.encoding
+    examples = drop_examples(table)
     errors, report.warnings = check_headers(resource, table.headers)
     if errors:
         report.errors += errors
         return report
     if not table.rows:
-        report.errors.append("2行目以降にデータがありません。")
+        if examples:
+            report.errors.append(
+                f"{_line_list(examples)}は記入例のため取り込みません。ほかに取り込む行がないため、何も保存していません。"
+                f"記入例の下の行に入力してください（「{EXAMPLE_COLUMN}」の列が空欄の行を取り込みます）。"
+            )
+        else:
+            report.errors.append("2行目以降にデータがありません。")
         return report
+    if examples:
+        report.warnings.insert(
+            0,
+            f"{_line_list(examples)}は記入例のため取り込みません（「{EXAMPLE_COLUMN}」の列に記入がある行）。",
+        )
 
     keep = [i for i, h in enumerate(table.headers) if h]
     dataset = tablib.Dataset(headers=[table.headers[i] for i in keep])
@@ -437,7 +478,8 @@ def export_dataset(
     return resource.export(queryset=resource.export_queryset())
 
 
-def _xlsx(headers: list[str], rows: list[list[Any]], title: str) -> bytes:
+def _xlsx(headers: list[str], rows: list[list[Any]], title: str, *, examples: int = 0) -> bytes:
+    """``examples``: how many first rows are template examples (shown grey, column A wide)."""
     import openpyxl
     from openpyxl.styles import Alignment, Font
 
@@ -461,6 +503,11 @@ def _xlsx(headers: list[str], rows: list[list[Any]], title: str) -> bytes:
         sheet.column_dimensions[openpyxl.utils.get_column_letter(index)].width = max(
             10, min(40, len(header) * 2 + 4)
         )
+    if examples:
+        sheet.column_dimensions["A"].width = 34
+        for row_cells in sheet.iter_rows(min_row=2, max_row=1 + examples):
+            for cell in row_cells:
+                cell.font = Font(color="666666", italic=True)
     sheet.freeze_panes = "A2"
     out = io.BytesIO()
     book.save(out)
@@ -497,8 +544,14 @@ def export_bytes(
 
 
 def template_bytes(resource_name: str, *, council: Council) -> bytes:
-    """An XLSX with the columns and one example row (the example is to be overwritten)."""
+    """An XLSX with the columns and one example row, marked in the first column 「記入例」 so that
+    it is never imported (``drop_examples``); real rows go below it, that column left blank."""
     resource = get_resource(resource_name, council=council)
     headers = resource.get_export_headers()
     example = resource.example_row()
-    return _xlsx(headers, [[example.get(h, "") for h in headers]], RESOURCE_LABELS[resource_name])
+    return _xlsx(
+        [EXAMPLE_COLUMN, *headers],
+        [[EXAMPLE_MARK, *(example.get(h, "") for h in headers)]],
+        RESOURCE_LABELS[resource_name],
+        examples=1,
+    )

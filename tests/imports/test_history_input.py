@@ -5,14 +5,17 @@ whose tree, names and years differ from the demo's."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 
+import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from council.models import Membership
+from council.models import Membership, Organization, Person
+from issues.models import RegionalIssue
 from meetings.models import Meeting
-from spreadsheets.tables import run_import
+from spreadsheets.tables import run_import, template_bytes
 from tests.imports.conftest import csv_bytes
 
 pytestmark = pytest.mark.django_db
@@ -130,3 +133,48 @@ def test_import_page_year_completes_dates_in_preview_and_confirm(client, kawasem
     client.post(reverse("import_confirm", args=[kawasemi.council.slug, response.context["token"]]))
     meeting = Meeting.objects.get(place="町民センター")
     assert (meeting.date, meeting.fiscal_year) == (dt.date(2022, 1, 14), 2021)
+
+
+# --- Template example rows (item 9) -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("resource", ["organizations", "members", "meetings", "issues"])
+def test_template_as_downloaded_imports_nothing(client, kawasemi, media_root, resource):
+    client.force_login(kawasemi.users["secretariat"])
+    template = client.get(reverse("import_template", args=[kawasemi.council.slug, resource])).content
+    sheet = openpyxl.load_workbook(io.BytesIO(template)).active
+    assert [sheet["A1"].value, sheet["A2"].value] == ["記入例", "記入例（この行は取り込みません）"]
+
+    counts = _counts()
+    response = _upload(client, kawasemi, template, resource=resource, name="template.xlsx")
+    report = response.context["report"]
+    assert report.errors == [
+        "2行目は記入例のため取り込みません。ほかに取り込む行がないため、何も保存していません。"
+        "記入例の下の行に入力してください（「記入例」の列が空欄の行を取り込みます）。"
+    ]
+    assert report.rows == [] and not response.context["token"]  # nothing to confirm
+    assert _counts() == counts
+
+
+def test_template_with_rows_below_the_example_imports_those_rows_only(kawasemi):
+    book = openpyxl.load_workbook(io.BytesIO(template_bytes("organizations", council=kawasemi.council)))
+    sheet = book.active
+    sheet.append([None, "かわせみ就労センター", "雇用・就労支援機関"])
+    sheet.append([None, "みどり相談支援センター", "相談支援事業所"])  # the example's name, a real row
+    out = io.BytesIO()
+    book.save(out)
+
+    report = _run(kawasemi, "organizations", out.getvalue(), dry_run=False, filename="t.xlsx")
+    assert not report.errors, report.errors
+    assert report.warnings[0] == "2行目は記入例のため取り込みません（「記入例」の列に記入がある行）。"
+    assert [(row.line, row.summary) for row in report.rows] == [
+        (3, "かわせみ就労センター"),
+        (4, "みどり相談支援センター"),
+    ]
+    assert Organization.objects.filter(council=kawasemi.council, name="かわせみ就労センター").exists()
+
+
+def _counts():
+    return tuple(
+        model.objects.count() for model in (Organization, Person, Membership, Meeting, RegionalIssue)
+    )
