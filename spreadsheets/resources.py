@@ -478,6 +478,31 @@ class CouncilResource(resources.ModelResource):
     def example_row(self) -> dict[str, Any]:
         return {}
 
+    def stored_names(self, column: str) -> list[str]:
+        """The council's stored names a name in ``column`` may stand for (to name in a warning
+        about a possibly garbled name); one query per column, asked only for such a name."""
+        cache = self.__dict__.setdefault("_stored_names", {})
+        if column not in cache:
+            cache[column] = self._load_names(column)
+        return cache[column]
+
+    def _load_names(self, column: str) -> list[str]:
+        if column in ("氏名", "ふりがな"):
+            attribute = "name" if column == "氏名" else "name_kana"
+            return list(
+                Person.objects.filter(council=self.council)
+                .order_by(attribute)
+                .values_list(attribute, flat=True)
+                .distinct()
+            )
+        if column in ("所属機関", "機関名"):
+            return list(
+                Organization.objects.filter(council=self.council)
+                .order_by("name")
+                .values_list("name", flat=True)
+            )
+        return []
+
 
 def _field(
     attribute: str | None, column: str, widget: widgets.Widget | None = None, **kwargs

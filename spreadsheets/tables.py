@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -346,6 +347,64 @@ def check_headers(resource: CouncilResource, headers: list[str]) -> tuple[list[s
     return errors, warnings
 
 
+# Characters a program put where CP932 (Excel's "CSV (コンマ区切り)", older office systems) had
+# none for the original one: 「𠮷田」 comes back as 「?田」, 「・田」 or 「〓田」. U+FFFD is the
+# replacement character of a decoder: the original is lost for certain, so the import is refused.
+# The others are also ordinary characters, so they only warn, and only in names of people and
+# organisations, where they hardly occur otherwise (「・」 only in a person's name, next to a
+# character that is not katakana: 「ジョン・スミス」 is a name, 「障害者就業・生活支援センター」 too).
+REPLACEMENT_CHARACTER = "\ufffd"
+SUSPECT_MARKS = "?？〓"
+NAME_COLUMNS = ("氏名", "ふりがな", "所属機関", "機関名")
+PERSON_NAME_COLUMNS = ("氏名", "ふりがな")
+_KATAKANA_DOT = re.compile(r"(?<=[\u30a1-\u30fa\u30fc])・(?=[\u30a1-\u30fa])")
+
+
+def _suspect_positions(column: str, value: str) -> list[int]:
+    """Where ``value`` holds a mark that may stand for a character CP932 could not write."""
+    if column not in NAME_COLUMNS:
+        return []
+    positions = [i for i, ch in enumerate(value) if ch in SUSPECT_MARKS]
+    if column in PERSON_NAME_COLUMNS:
+        between_katakana = {m.start() for m in _KATAKANA_DOT.finditer(value)}
+        positions += [i for i, ch in enumerate(value) if ch == "・" and i not in between_katakana]
+    return sorted(positions)
+
+
+def check_characters(resource: CouncilResource, table: Table) -> tuple[list[str], list[str]]:
+    """Errors for cells with U+FFFD (the import is refused), warnings for names with marks that
+    may replace a lost character (「?田 花子」), naming the stored name it may have been."""
+    errors, warnings = [], []
+    hint = "Excel で「CSV UTF-8（コンマ区切り）」または「Excel ブック（.xlsx）」で保存し直すと、元の文字のまま取り込めます。"
+    for row, line in zip(table.rows, table.line_numbers, strict=True):
+        for column, value in zip(table.headers, row, strict=False):
+            if not isinstance(value, str) or not value:
+                continue
+            if REPLACEMENT_CHARACTER in value:
+                errors.append(
+                    f"{line}行目「{column}」: 「{value}」に文字化けした文字（{REPLACEMENT_CHARACTER}）があります。"
+                    f"元の文字が失われているため、取り込めません。{hint}"
+                )
+                continue
+            positions = _suspect_positions(column, value)
+            if not positions:
+                continue
+            message = (
+                f"{line}行目「{column}」: 「{value}」に文字化けの可能性があります"
+                "（元の文字がCP932で表せなかった可能性）。"
+            )
+            pattern = "".join("." if i in positions else re.escape(ch) for i, ch in enumerate(value))
+            similar = [
+                name
+                for name in resource.stored_names(column)
+                if name != value and re.fullmatch(pattern, name)
+            ]
+            if similar:
+                message += f"登録済みの「{'」「'.join(similar[:3])}」のことかもしれません。"
+            warnings.append(message + (hint if table.encoding == "cp932" else ""))
+    return errors, warnings
+
+
 Progress = Callable[[int, int], None]  # (rows done, rows in all)
 
 
@@ -395,6 +454,11 @@ def run_import(
             0,
             f"{_line_list(examples)}は記入例のため取り込みません（「{EXAMPLE_COLUMN}」の列に記入がある行）。",
         )
+    lost, suspect = check_characters(resource, table)
+    report.warnings += suspect
+    if lost:
+        report.errors += lost
+        return report
 
     keep = [i for i, h in enumerate(table.headers) if h]
     dataset = tablib.Dataset(headers=[table.headers[i] for i in keep])
@@ -457,8 +521,6 @@ def run_import(
 
 def _rows_in_message(message: str, line) -> str:
     # The duplicate-row message names the data row; show the spreadsheet row instead.
-    import re
-
     return re.sub(r"データの(\d+)件目", lambda m: f"{line(int(m.group(1)))}行目", message)
 
 
