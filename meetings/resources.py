@@ -76,6 +76,7 @@ class MeetingResource(CouncilResource):
     label = "会議"
     key_columns = ("会議体", "開催日")
     required_columns = ("会議体",)
+    preview_columns = ("会議体", "年度", "開催日", "状態")
     export_only_columns = ("回次",)
 
     body = _field("body", "会議体", BodyWidget())

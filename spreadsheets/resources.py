@@ -26,6 +26,7 @@ from council.access import pledge_required, readable_bodies
 from council.models import Body, Council, Membership, MembershipRole, Organization, OrganizationKind, Person
 from council.services import membership_add
 from council.wareki import (
+    WEEKDAY_CHARS,
     WarekiParseError,
     check_date_range,
     format_fiscal_year,
@@ -43,6 +44,11 @@ def _text(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return str(value).strip()
+
+
+def display_date(day: dt.date) -> str:
+    """「令和2年8月6日（木）／2020-08-06」: what a clerk checks a date against."""
+    return f"{format_wareki(day)}（{WEEKDAY_CHARS[day.weekday()]}）／{day.isoformat()}"
 
 
 def _nfkc(value: Any) -> str:
@@ -332,6 +338,8 @@ class CouncilResource(resources.ModelResource):
     required_columns: tuple[str, ...] = ()
     # Columns written on export only (e.g. 回次, which the system gives).
     export_only_columns: tuple[str, ...] = ()
+    # The parsed values the preview shows for every row, for a clerk to check before confirming.
+    preview_columns: tuple[str, ...] = ()
     label = ""
 
     def __init__(self, *, council: Council, user=None, fiscal_year: int | None = None, **kwargs):
@@ -355,6 +363,8 @@ class CouncilResource(resources.ModelResource):
                 field.widget.page_fiscal_year = fiscal_year
                 field.widget.on_completed = self._date_completed
         self.changes: dict[int, list[str]] = {}
+        # Row number → (parsed values [column, shown], changes [column, before, after]).
+        self.previews: dict[int, tuple[list[list[str]], list[list[str]]]] = {}
         # Row number → notes for the preview (a completed date, …), one per column.
         self.notes: dict[int, dict[str, str]] = {}
         self._seen_keys: dict[tuple, int] = {}
@@ -431,16 +441,49 @@ class CouncilResource(resources.ModelResource):
         if original is None:
             # With Meta.skip_diff import-export keeps no copy: find() then kept the stored record.
             original = self._stored
+        parsed = [
+            [column, self.display(self.fields_by_column[column], instance)]
+            for column in self.preview_columns
+            if column in self.fields_by_column
+        ]
         if original is None or original.pk is None:
             self.changes[self._row_number] = []
+            self.previews[self._row_number] = (parsed, [])
             return False
-        changed = [
-            field.column_name
+        changed_fields = [
+            field
             for field in self.get_import_fields()
             if field.column_name in row and field.get_value(instance) != field.get_value(original)
         ]
-        self.changes[self._row_number] = changed
-        return not changed
+        self.changes[self._row_number] = [field.column_name for field in changed_fields]
+        diffs = [
+            [field.column_name, self.display(field, original), self.display(field, instance)]
+            for field in changed_fields
+        ]
+        self.previews[self._row_number] = (parsed, diffs)
+        return not changed_fields
+
+    # -- what the preview shows a clerk to check
+
+    @property
+    def fields_by_column(self) -> dict[str, fields.Field]:
+        # Asked for every row; the fields never change during an import.
+        if "_fields_by_column" not in self.__dict__:
+            self._fields_by_column = {field.column_name: field for field in self.fields.values()}
+        return self._fields_by_column
+
+    def display(self, field: fields.Field, instance) -> str:
+        """A value as the preview shows it: a date in 和暦 with its weekday and in 西暦
+        (「令和2年8月6日（木）／2020-08-06」), a 年度 as 令和2年度, a choice by its label, a body
+        or organisation by its name, a blank as 「（空欄）」."""
+        value = field.get_value(instance) if field.attribute else None
+        if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+            return display_date(value)
+        rendered = field.widget.render(value) if value not in (None, "", ()) else ""
+        if isinstance(field.widget, FiscalYearWidget) and value:
+            rendered = format_fiscal_year(value)
+        text = str(rendered).strip()
+        return text if text else "（空欄）"
 
     def get_import_fields(self):
         # Asked several times per row; the answer never changes during an import.
@@ -516,6 +559,7 @@ def _field(
 class OrganizationResource(CouncilResource):
     label = "関係機関"
     key_columns = ("機関名",)
+    preview_columns = ("機関名", "種別")
     required_columns = ("機関名",)
 
     name = _field("name", "機関名")
@@ -563,6 +607,7 @@ class MemberResource(CouncilResource):
 
     label = "構成員"
     key_columns = ("会議体", "氏名")
+    preview_columns = ("会議体", "氏名", "所属機関", "役割", "任期開始", "任期終了")
     required_columns = ("会議体", "氏名", "任期開始")
 
     body = _field("body", "会議体", BodyWidget())

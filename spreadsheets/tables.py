@@ -267,6 +267,9 @@ class RowReport:
     changed: list[str] = field(default_factory=list)
     # How the row was read, for the clerk to check (a date without its year completed, …).
     notes: list[str] = field(default_factory=list)
+    # The parsed values to check ([column, shown]) and, for a changed row, [column, before, after].
+    parsed: list[list[str]] = field(default_factory=list)
+    diffs: list[list[str]] = field(default_factory=list)
 
 
 @dataclass
@@ -303,6 +306,7 @@ class ImportReport:
                 detail = f"（{'・'.join(row.changed)}）" if row.kind == "update" and row.changed else ""
                 out.append(f"{row.line}行目: {row.label} {row.summary}{detail}")
             out += [f"{row.line}行目: {note}" for note in row.notes]
+            out += [f"{row.line}行目「{column}」: {before} → {after}" for column, before, after in row.diffs]
         out += self.errors
         return out
 
@@ -508,6 +512,10 @@ def run_import(
                         if row_result.import_type == "update"
                         else [],
                         notes=list(resource.notes.get(number, {}).values()),
+                        parsed=resource.previews.get(number, ([], []))[0],
+                        diffs=resource.previews.get(number, ([], []))[1]
+                        if row_result.import_type == "update"
+                        else [],
                     )
                 )
             if report.errors or dry_run:

@@ -276,3 +276,53 @@ def _without_rows_naming(data: bytes, fmt: str, name: str) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+# --- A preview a clerk can check (item 3) -------------------------------------------------------
+
+
+def test_preview_shows_parsed_values_and_before_after_per_field(client, kawasemi, media_root):
+    client.force_login(kawasemi.users["secretariat"])
+    # 就労部会's R4 meeting (2022-08-04) moves to 町民センター, with a new date-less … and a new one.
+    text = (
+        "会議体,年度,開催日,状態,会場,参加人数,取組・検討内容\n"
+        "就労部会,令和4年度,R4.8.4,開催済,町民センター,14,・企業見学の報告\n"
+        "療育部会,令和5年度,10月6日,開催済,療育センター,,\n"
+    )
+    response = _upload(client, kawasemi, csv_bytes(text, "cp932"), resource="meetings")
+    report = response.context["report"]
+    assert not report.errors, report.errors
+    changed, new = report.rows
+    assert changed.kind == "update" and new.kind == "new"
+    assert changed.parsed == [
+        ["会議体", "就労部会"],
+        ["年度", "令和4年度"],
+        ["開催日", "令和4年8月4日（木）／2022-08-04"],
+        ["状態", "開催済"],
+    ]
+    stored = kawasemi.meetings["shuro_r4_1"]
+    assert ["会場", stored.place or "（空欄）", "町民センター"] in changed.diffs
+    assert [
+        "参加人数",
+        "（空欄）" if stored.people_count is None else str(stored.people_count),
+        "14",
+    ] in changed.diffs
+    assert new.parsed[2] == ["開催日", "令和5年10月6日（金）／2023-10-06"]
+    assert new.diffs == []
+
+    content = response.content.decode()
+    assert '<th scope="col">読み取った値</th>' in content
+    assert '<th scope="row">3行目</th>' in content
+    assert "令和4年8月4日（木）／2022-08-04" in content
+    assert '<strong>会場</strong>：<span class="visually-hidden">変更前</span>' in content
+    assert '<span class="visually-hidden">変更後</span>町民センター' in content
+
+
+def test_member_and_issue_previews_show_before_after(kawasemi):
+    text = "会議体,氏名,所属機関,役割,任期開始\n就労部会,山﨑 由美,かわせみクリニック,副会長・副部会長,令和2年4月1日\n"
+    report = _run(kawasemi, "members", csv_bytes(text, "utf-8"))
+    assert not report.errors, report.errors
+    (row,) = report.rows
+    assert ["任期開始", "令和2年4月1日（水）／2020-04-01"] in row.parsed
+    assert row.diffs == [["役割", "委員", "副会長・副部会長"]]
+    assert "2行目「役割」: 委員 → 副会長・副部会長" in report.lines()
