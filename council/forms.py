@@ -14,7 +14,11 @@ class WarekiDateField(forms.DateField):
 
     Django's own formats are tried first (the admin calendar fills in 2020-08-06), then
     ``council.wareki.parse_wareki``, whose Japanese message is shown when nothing fits.
+    A form that knows its 年度 sets ``fiscal_year``: a date without its year (「7月15日」) is then
+    completed inside that 年度.
     """
+
+    fiscal_year: int | None = None
 
     def to_python(self, value):
         if value in self.empty_values:
@@ -28,7 +32,7 @@ class WarekiDateField(forms.DateField):
             return check_date_range(super().to_python(value), str(value))
         except forms.ValidationError:
             try:
-                return parse_wareki(str(value))
+                return parse_wareki(str(value), fiscal_year=self.fiscal_year)
             except WarekiParseError as error:
                 raise forms.ValidationError(str(error), code="invalid") from None
         except WarekiParseError as error:

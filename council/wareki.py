@@ -52,6 +52,7 @@ __all__ = [
     "format_era_year",
     "format_fiscal_year",
     "format_wareki",
+    "is_month_day",
     "parse_fiscal_year",
     "parse_wareki",
 ]
@@ -256,6 +257,16 @@ _DATE_RE = re.compile(
     re.VERBOSE,
 )
 
+# A date written without its year (「7月15日」「7/15」), completed from a known 年度.
+_MONTH_DAY_RE = re.compile(
+    r"""
+    (?P<month>[0-9]{1,2})
+    (?:月(?P<day_k>[0-9]{1,2})日 | /(?P<day_s>[0-9]{1,2}))
+    (?:\([月火水木金土日](?:曜日?)?\))?
+    """,
+    re.VERBOSE,
+)
+
 _FISCAL_YEAR_RE = re.compile(
     rf"""
     (?:(?P<era>{_ERA_PATTERN})(?P<era_year>[0-9]{{1,2}}|元) | (?P<year>[0-9]{{4}}))
@@ -299,13 +310,37 @@ def check_date_range(d: date, text: str | None = None) -> date:
     return d
 
 
-def parse_wareki(text: str) -> date:
-    """Read a date written in 和暦 or 西暦; see the module docstring for what is accepted."""
+def is_month_day(text: str) -> bool:
+    """Whether ``text`` is a date without its year (「7月15日」「7/15」「７月１５日」)."""
+    return _MONTH_DAY_RE.fullmatch(_normalise(text)) is not None
+
+
+def _parse_month_day(text: str, match: re.Match[str], fiscal_year: int | None) -> date:
+    if fiscal_year is None:
+        raise _date_error(text, "年がありません。「令和2年7月15日」「R2.7.15」のように年も入力してください。")
+    month, day = int(match["month"]), int(match["day_k"] or match["day_s"])
+    try:
+        result = fiscal_month_date(fiscal_year, month, day)
+    except ValueError:
+        raise _date_error(text, f"{format_fiscal_year(fiscal_year)}に存在しない日付です。") from None
+    return check_date_range(result, text)
+
+
+def parse_wareki(text: str, *, fiscal_year: int | None = None) -> date:
+    """Read a date written in 和暦 or 西暦; see the module docstring for what is accepted.
+
+    With ``fiscal_year`` (a 年度 the page or the row already gives), a date without its year is
+    completed inside it: 4月–12月 in the 年度's first calendar year, 1月–3月 in the next
+    (「7月15日」 of 令和2年度 → 2020-07-15, 「2/3」 → 2021-02-03). Without it, such a date is refused.
+    """
     normalised = _normalise(text)
     if not normalised:
         raise WarekiParseError("日付が入力されていません。")
     match = _DATE_RE.fullmatch(normalised)
     if match is None:
+        month_day = _MONTH_DAY_RE.fullmatch(normalised)
+        if month_day is not None:
+            return _parse_month_day(text, month_day, fiscal_year)
         raise _date_error(text, "「令和2年8月6日」「R2.8.6」「2020/8/6」のように入力してください。")
 
     month = int(match["month_k"] or match["month_s"])

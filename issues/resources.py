@@ -37,6 +37,7 @@ class IssueResource(CouncilResource):
     label = "地域課題"
     key_columns = ("地域課題",)
     required_columns = ("地域課題", "検討している会議体")
+    preview_columns = ("地域課題", "検討している会議体", "状態", "提起日")
 
     title = _field("title", "地域課題")
     background = _field("background", "課題が生じる背景")
@@ -117,13 +118,24 @@ class IssueResource(CouncilResource):
             and stored != {t.pk for t in themes}
         ):
             self.changes.setdefault(self._row_number, []).append("テーマ")
+            _, diffs = self.previews.get(self._row_number, ([], []))
+            diffs.append(
+                [
+                    "テーマ",
+                    self._marks(instance.themes.all()) or "（空欄）",
+                    self._marks(themes) or "（空欄）",
+                ]
+            )
             return False
         return skip
 
-    def dehydrate_themes(self, issue) -> str:
+    def _marks(self, themes) -> str:
         if not hasattr(self, "_theme_order"):
             self._theme_order = council_theme_order(self.council)
-        return "・".join(t.mark or t.name for t in themes_in_order(issue.themes.all(), self._theme_order))
+        return "・".join(t.mark or t.name for t in themes_in_order(themes, self._theme_order))
+
+    def dehydrate_themes(self, issue) -> str:
+        return self._marks(issue.themes.all())
 
     def save_new(self, instance) -> None:
         status = instance.status

@@ -24,7 +24,10 @@ from council.wareki import (
 from meetings.models import Meeting, MeetingFormat, MeetingStatus
 from meetings.services import HANDOUT_TYPES, HANDOUT_TYPES_LABEL, handout_check_file, handout_max_bytes
 
-DATE_HELP = "「令和2年8月6日」「R2.8.6」「2020/8/6」のどれでも入力できます（全角数字も可）。未定なら空欄にしてください。"
+DATE_HELP = (
+    "「令和2年8月6日」「R2.8.6」「2020/8/6」のどれでも入力できます（全角数字も可）。"
+    "「8月6日」のように年を省くと、選んだ年度の日付になります。未定なら空欄にしてください。"
+)
 NOT_NEGATIVE = "0以上の数で入力してください。"
 
 
@@ -90,6 +93,8 @@ class MeetingForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["fiscal_year"].choices = fiscal_year_choices(fiscal_year)
         self.fields["fiscal_year"].initial = fiscal_year
+        # A date without its year (「7月15日」) is read inside the 年度 chosen on the form.
+        self.fields["date"].fiscal_year = self._chosen_fiscal_year(fiscal_year)
         if self.instance.pk:
             self.fields["loaded_version"].initial = self.instance.updated_at.isoformat()
         if self.instance.pk and self.instance.date:
@@ -106,6 +111,13 @@ class MeetingForm(forms.ModelForm):
         self.fields["format"].choices = MeetingFormat.choices
         # Set once the form is validated: the date lies in another 年度 and the box was not ticked.
         self.needs_year_confirmation = False
+
+    def _chosen_fiscal_year(self, page_year: int) -> int:
+        if not self.is_bound:
+            return page_year
+        raw = self.data.get(self.add_prefix("fiscal_year"), "")
+        choices = {value for value, _ in self.fields["fiscal_year"].choices}
+        return int(raw) if str(raw).isdigit() and int(raw) in choices else page_year
 
     def clean(self):
         data = super().clean()

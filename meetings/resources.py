@@ -76,6 +76,7 @@ class MeetingResource(CouncilResource):
     label = "会議"
     key_columns = ("会議体", "開催日")
     required_columns = ("会議体",)
+    preview_columns = ("会議体", "年度", "開催日", "状態")
     export_only_columns = ("回次",)
 
     body = _field("body", "会議体", BodyWidget())
@@ -196,7 +197,8 @@ class MeetingResource(CouncilResource):
         if field.column_name not in row:
             return None
         try:
-            return field.widget.clean(row[field.column_name])
+            # The row too: a date without its year is completed from the row's 年度.
+            return field.widget.clean(row[field.column_name], row=row)
         except ValueError:
             return None
 
@@ -255,9 +257,13 @@ class MeetingResource(CouncilResource):
         errors = dict(import_validation_errors or {})
         # The body came from this council's own list (BodyWidget), and 回次 is given on save: the
         # queries full_clean would make for them (foreign key, constraints) are done in memory.
+        # An unreadable date leaves the 年度 it would give empty: reported once, on the date.
+        unread_year = ["fiscal_year"] if "date" in errors and instance.fiscal_year is None else []
         try:
             instance.full_clean(
-                exclude=[*errors, "body", "sequence"], validate_unique=False, validate_constraints=False
+                exclude=[*errors, *unread_year, "body", "sequence"],
+                validate_unique=False,
+                validate_constraints=False,
             )
         except ValidationError as exc:
             errors = exc.update_error_dict(errors)

@@ -26,9 +26,12 @@ from council.access import pledge_required, readable_bodies
 from council.models import Body, Council, Membership, MembershipRole, Organization, OrganizationKind, Person
 from council.services import membership_add
 from council.wareki import (
+    WEEKDAY_CHARS,
     WarekiParseError,
     check_date_range,
     format_fiscal_year,
+    format_wareki,
+    is_month_day,
     parse_fiscal_year,
     parse_wareki,
 )
@@ -41,6 +44,11 @@ def _text(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return str(value).strip()
+
+
+def display_date(day: dt.date) -> str:
+    """「令和2年8月6日（木）／2020-08-06」: what a clerk checks a date against."""
+    return f"{format_wareki(day)}（{WEEKDAY_CHARS[day.weekday()]}）／{day.isoformat()}"
 
 
 def _nfkc(value: Any) -> str:
@@ -87,11 +95,32 @@ class ChoiceLabelWidget(widgets.Widget):
 
 
 class WarekiDateWidget(widgets.Widget):
-    """A date typed as 令和2年8月6日, R2.8.6, 2020/8/6, 2020-08-06 (full-width too) or an Excel date."""
+    """A date typed as 令和2年8月6日, R2.8.6, 2020/8/6, 2020-08-06 (full-width too) or an Excel date.
+
+    A date without its year (「7月15日」「7/15」) is completed inside the row's 年度 (the column
+    ``year_column``, when the resource has one and the row fills it), else inside the 年度 the
+    import was asked for (``page_fiscal_year``); ``on_completed(column, text, date, fiscal_year)``
+    is told, so that the preview can say how it was read. Set by ``CouncilResource``.
+    """
+
+    year_column: str | None = None
+    page_fiscal_year: int | None = None
+    on_completed = None
+    column = ""
 
     def __init__(self, *, required: bool = False):
         super().__init__()
         self.required = required
+
+    def _fiscal_year(self, row) -> int | None:
+        if self.year_column and row is not None:
+            text = _text(row.get(self.year_column))
+            if text:
+                try:
+                    return parse_fiscal_year(text)
+                except WarekiParseError:
+                    return None  # reported on the 年度 column itself
+        return self.page_fiscal_year
 
     def clean(self, value, row=None, **kwargs):
         if isinstance(value, dt.date):  # an Excel date cell (datetime is a date too)
@@ -105,10 +134,14 @@ class WarekiDateWidget(widgets.Widget):
             if self.required:
                 raise ValueError("日付が入力されていません。")
             return None
+        fiscal_year = self._fiscal_year(row) if is_month_day(text) else None
         try:
-            return parse_wareki(text)
+            day = parse_wareki(text, fiscal_year=fiscal_year)
         except WarekiParseError as exc:
             raise ValueError(str(exc)) from None
+        if fiscal_year is not None and self.on_completed is not None:
+            self.on_completed(self.column, text, day, fiscal_year)
+        return day
 
     def render(self, value, obj=None, **kwargs):
         # A real date: an Excel date cell in XLSX, 2020-08-06 in CSV (machine-readable rules: 西暦).
@@ -305,19 +338,35 @@ class CouncilResource(resources.ModelResource):
     required_columns: tuple[str, ...] = ()
     # Columns written on export only (e.g. 回次, which the system gives).
     export_only_columns: tuple[str, ...] = ()
+    # The parsed values the preview shows for every row, for a clerk to check before confirming.
+    preview_columns: tuple[str, ...] = ()
     label = ""
 
-    def __init__(self, *, council: Council, user=None, **kwargs):
+    def __init__(self, *, council: Council, user=None, fiscal_year: int | None = None, **kwargs):
         super().__init__(**kwargs)
         self.council = council
         self.user = user
+        # The 年度 the import was asked for: it completes dates written without a year.
+        self.fiscal_year = fiscal_year
+        year_column = next(
+            (f.column_name for f in self.fields.values() if isinstance(f.widget, FiscalYearWidget)), None
+        )
         for field in self.fields.values():
             if isinstance(field.widget, CouncilScopedWidget):
                 field.widget.council = council
                 field.widget._cache = {}
             if isinstance(field.widget, BodyWidget):
                 field.widget.user = user
+            if isinstance(field.widget, WarekiDateWidget):
+                field.widget.column = field.column_name
+                field.widget.year_column = year_column
+                field.widget.page_fiscal_year = fiscal_year
+                field.widget.on_completed = self._date_completed
         self.changes: dict[int, list[str]] = {}
+        # Row number → (parsed values [column, shown], changes [column, before, after]).
+        self.previews: dict[int, tuple[list[list[str]], list[list[str]]]] = {}
+        # Row number → notes for the preview (a completed date, …), one per column.
+        self.notes: dict[int, dict[str, str]] = {}
         self._seen_keys: dict[tuple, int] = {}
         self._row_number = 0
         self.dry_run = True
@@ -348,6 +397,12 @@ class CouncilResource(resources.ModelResource):
         for field in self.fields.values():
             if isinstance(field.widget, CouncilScopedWidget):
                 field.widget.preload()
+
+    def _date_completed(self, column: str, text: str, day: dt.date, fiscal_year: int) -> None:
+        self.notes.setdefault(self._row_number, {})[column] = (
+            f"「{column}」の「{text}」は年がないため、{format_fiscal_year(fiscal_year)}の"
+            f"{format_wareki(day)}（{day.isoformat()}）として読みました。"
+        )
 
     # -- matching
 
@@ -386,16 +441,49 @@ class CouncilResource(resources.ModelResource):
         if original is None:
             # With Meta.skip_diff import-export keeps no copy: find() then kept the stored record.
             original = self._stored
+        parsed = [
+            [column, self.display(self.fields_by_column[column], instance)]
+            for column in self.preview_columns
+            if column in self.fields_by_column
+        ]
         if original is None or original.pk is None:
             self.changes[self._row_number] = []
+            self.previews[self._row_number] = (parsed, [])
             return False
-        changed = [
-            field.column_name
+        changed_fields = [
+            field
             for field in self.get_import_fields()
             if field.column_name in row and field.get_value(instance) != field.get_value(original)
         ]
-        self.changes[self._row_number] = changed
-        return not changed
+        self.changes[self._row_number] = [field.column_name for field in changed_fields]
+        diffs = [
+            [field.column_name, self.display(field, original), self.display(field, instance)]
+            for field in changed_fields
+        ]
+        self.previews[self._row_number] = (parsed, diffs)
+        return not changed_fields
+
+    # -- what the preview shows a clerk to check
+
+    @property
+    def fields_by_column(self) -> dict[str, fields.Field]:
+        # Asked for every row; the fields never change during an import.
+        if "_fields_by_column" not in self.__dict__:
+            self._fields_by_column = {field.column_name: field for field in self.fields.values()}
+        return self._fields_by_column
+
+    def display(self, field: fields.Field, instance) -> str:
+        """A value as the preview shows it: a date in 和暦 with its weekday and in 西暦
+        (「令和2年8月6日（木）／2020-08-06」), a 年度 as 令和2年度, a choice by its label, a body
+        or organisation by its name, a blank as 「（空欄）」."""
+        value = field.get_value(instance) if field.attribute else None
+        if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+            return display_date(value)
+        rendered = field.widget.render(value) if value not in (None, "", ()) else ""
+        if isinstance(field.widget, FiscalYearWidget) and value:
+            rendered = format_fiscal_year(value)
+        text = str(rendered).strip()
+        return text if text else "（空欄）"
 
     def get_import_fields(self):
         # Asked several times per row; the answer never changes during an import.
@@ -433,6 +521,31 @@ class CouncilResource(resources.ModelResource):
     def example_row(self) -> dict[str, Any]:
         return {}
 
+    def stored_names(self, column: str) -> list[str]:
+        """The council's stored names a name in ``column`` may stand for (to name in a warning
+        about a possibly garbled name); one query per column, asked only for such a name."""
+        cache = self.__dict__.setdefault("_stored_names", {})
+        if column not in cache:
+            cache[column] = self._load_names(column)
+        return cache[column]
+
+    def _load_names(self, column: str) -> list[str]:
+        if column in ("氏名", "ふりがな"):
+            attribute = "name" if column == "氏名" else "name_kana"
+            return list(
+                Person.objects.filter(council=self.council)
+                .order_by(attribute)
+                .values_list(attribute, flat=True)
+                .distinct()
+            )
+        if column in ("所属機関", "機関名"):
+            return list(
+                Organization.objects.filter(council=self.council)
+                .order_by("name")
+                .values_list("name", flat=True)
+            )
+        return []
+
 
 def _field(
     attribute: str | None, column: str, widget: widgets.Widget | None = None, **kwargs
@@ -446,6 +559,7 @@ def _field(
 class OrganizationResource(CouncilResource):
     label = "関係機関"
     key_columns = ("機関名",)
+    preview_columns = ("機関名", "種別")
     required_columns = ("機関名",)
 
     name = _field("name", "機関名")
@@ -493,6 +607,7 @@ class MemberResource(CouncilResource):
 
     label = "構成員"
     key_columns = ("会議体", "氏名")
+    preview_columns = ("会議体", "氏名", "所属機関", "役割", "任期開始", "任期終了")
     required_columns = ("会議体", "氏名", "任期開始")
 
     body = _field("body", "会議体", BodyWidget())

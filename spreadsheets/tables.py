@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -61,14 +62,16 @@ def resource_classes() -> dict[str, type[CouncilResource]]:
     return {name: _REGISTERED[name][1] for name in RESOURCE_LABELS}
 
 
-def get_resource(name: str, *, council: Council, user=None) -> CouncilResource:
+def get_resource(
+    name: str, *, council: Council, user=None, fiscal_year: int | None = None
+) -> CouncilResource:
     try:
         cls = resource_classes()[name]
     except KeyError:
         raise SpreadsheetError(
             f"「{name}」は取り込めません。{'、'.join(RESOURCE_LABELS)} から選んでください。"
         ) from None
-    return cls(council=council, user=user)
+    return cls(council=council, user=user, fiscal_year=fiscal_year)
 
 
 # --- Reading -----------------------------------------------------------------------------------
@@ -169,6 +172,35 @@ def read_table(data: bytes, filename: str = "") -> Table:
     return _table(([_unguard(v) for v in row] for row in rows), encoding)
 
 
+# The downloadable templates mark their example rows in a first column of their own: a row with
+# anything written there is an example and never imported (a template imported as downloaded
+# writes nothing). Exports have no such column, so an exported file imports every row.
+EXAMPLE_COLUMN = "記入例"
+EXAMPLE_MARK = "記入例（この行は取り込みません）"
+
+
+def drop_examples(table: Table) -> list[int]:
+    """Remove the example rows (and the marker column) from ``table``; their row numbers."""
+    if EXAMPLE_COLUMN not in table.headers:
+        return []
+    index = table.headers.index(EXAMPLE_COLUMN)
+    kept_rows, kept_lines, examples = [], [], []
+    for row, line in zip(table.rows, table.line_numbers, strict=True):
+        if row[index] not in (None, ""):
+            examples.append(line)
+            continue
+        kept_rows.append(row[:index] + row[index + 1 :])
+        kept_lines.append(line)
+    table.headers = table.headers[:index] + table.headers[index + 1 :]
+    table.rows, table.line_numbers = kept_rows, kept_lines
+    return examples
+
+
+def _line_list(lines: list[int]) -> str:
+    shown = "・".join(str(n) for n in lines[:10])
+    return f"{shown}行目" + (f"ほか{len(lines) - 10}行" if len(lines) > 10 else "")
+
+
 # Text that Excel would run as a formula when it opens the file (CSV / formula injection).
 # Exports keep such text inert: XLSX writes it as a text cell; CSV puts a ' before it, and our CSV
 # import takes that one ' off again, so export → edit → import still changes nothing else.
@@ -233,6 +265,11 @@ class RowReport:
     label: str
     summary: str
     changed: list[str] = field(default_factory=list)
+    # How the row was read, for the clerk to check (a date without its year completed, …).
+    notes: list[str] = field(default_factory=list)
+    # The parsed values to check ([column, shown]) and, for a changed row, [column, before, after].
+    parsed: list[list[str]] = field(default_factory=list)
+    diffs: list[list[str]] = field(default_factory=list)
 
 
 @dataclass
@@ -268,6 +305,8 @@ class ImportReport:
             if row.kind != "skip":
                 detail = f"（{'・'.join(row.changed)}）" if row.kind == "update" and row.changed else ""
                 out.append(f"{row.line}行目: {row.label} {row.summary}{detail}")
+            out += [f"{row.line}行目: {note}" for note in row.notes]
+            out += [f"{row.line}行目「{column}」: {before} → {after}" for column, before, after in row.diffs]
         out += self.errors
         return out
 
@@ -312,6 +351,64 @@ def check_headers(resource: CouncilResource, headers: list[str]) -> tuple[list[s
     return errors, warnings
 
 
+# Characters a program put where CP932 (Excel's "CSV (コンマ区切り)", older office systems) had
+# none for the original one: 「𠮷田」 comes back as 「?田」, 「・田」 or 「〓田」. U+FFFD is the
+# replacement character of a decoder: the original is lost for certain, so the import is refused.
+# The others are also ordinary characters, so they only warn, and only in names of people and
+# organisations, where they hardly occur otherwise (「・」 only in a person's name, next to a
+# character that is not katakana: 「ジョン・スミス」 is a name, 「障害者就業・生活支援センター」 too).
+REPLACEMENT_CHARACTER = "\ufffd"
+SUSPECT_MARKS = "?？〓"
+NAME_COLUMNS = ("氏名", "ふりがな", "所属機関", "機関名")
+PERSON_NAME_COLUMNS = ("氏名", "ふりがな")
+_KATAKANA_DOT = re.compile(r"(?<=[\u30a1-\u30fa\u30fc])・(?=[\u30a1-\u30fa])")
+
+
+def _suspect_positions(column: str, value: str) -> list[int]:
+    """Where ``value`` holds a mark that may stand for a character CP932 could not write."""
+    if column not in NAME_COLUMNS:
+        return []
+    positions = [i for i, ch in enumerate(value) if ch in SUSPECT_MARKS]
+    if column in PERSON_NAME_COLUMNS:
+        between_katakana = {m.start() for m in _KATAKANA_DOT.finditer(value)}
+        positions += [i for i, ch in enumerate(value) if ch == "・" and i not in between_katakana]
+    return sorted(positions)
+
+
+def check_characters(resource: CouncilResource, table: Table) -> tuple[list[str], list[str]]:
+    """Errors for cells with U+FFFD (the import is refused), warnings for names with marks that
+    may replace a lost character (「?田 花子」), naming the stored name it may have been."""
+    errors, warnings = [], []
+    hint = "Excel で「CSV UTF-8（コンマ区切り）」または「Excel ブック（.xlsx）」で保存し直すと、元の文字のまま取り込めます。"
+    for row, line in zip(table.rows, table.line_numbers, strict=True):
+        for column, value in zip(table.headers, row, strict=False):
+            if not isinstance(value, str) or not value:
+                continue
+            if REPLACEMENT_CHARACTER in value:
+                errors.append(
+                    f"{line}行目「{column}」: 「{value}」に文字化けした文字（{REPLACEMENT_CHARACTER}）があります。"
+                    f"元の文字が失われているため、取り込めません。{hint}"
+                )
+                continue
+            positions = _suspect_positions(column, value)
+            if not positions:
+                continue
+            message = (
+                f"{line}行目「{column}」: 「{value}」に文字化けの可能性があります"
+                "（元の文字がCP932で表せなかった可能性）。"
+            )
+            pattern = "".join("." if i in positions else re.escape(ch) for i, ch in enumerate(value))
+            similar = [
+                name
+                for name in resource.stored_names(column)
+                if name != value and re.fullmatch(pattern, name)
+            ]
+            if similar:
+                message += f"登録済みの「{'」「'.join(similar[:3])}」のことかもしれません。"
+            warnings.append(message + (hint if table.encoding == "cp932" else ""))
+    return errors, warnings
+
+
 Progress = Callable[[int, int], None]  # (rows done, rows in all)
 
 
@@ -324,26 +421,47 @@ def run_import(
     user=None,
     dry_run: bool = True,
     progress: Progress | None = None,
+    fiscal_year: int | None = None,
 ) -> ImportReport:
     """Import a spreadsheet into ``council``: all rows or none. ``dry_run`` only reports.
+
+    ``fiscal_year``: the 年度 the import was asked for, which completes dates written without a
+    year (「7月15日」) in rows that do not name their own 年度.
 
     ``progress(done, total)`` is called as rows are read (every ``PROGRESS_EVERY`` rows and at the
     end); the task of large imports records it for the progress page.
     """
     report = ImportReport(resource=resource_name, dry_run=dry_run)
     try:
-        resource = get_resource(resource_name, council=council, user=user)
+        resource = get_resource(resource_name, council=council, user=user, fiscal_year=fiscal_year)
         table = read_table(data, filename)
     except SpreadsheetError as exc:
         report.errors.append(str(exc))
         return report
     report.encoding = table.encoding
+    examples = drop_examples(table)
     errors, report.warnings = check_headers(resource, table.headers)
     if errors:
         report.errors += errors
         return report
     if not table.rows:
-        report.errors.append("2行目以降にデータがありません。")
+        if examples:
+            report.errors.append(
+                f"{_line_list(examples)}は記入例のため取り込みません。ほかに取り込む行がないため、何も保存していません。"
+                f"記入例の下の行に入力してください（「{EXAMPLE_COLUMN}」の列が空欄の行を取り込みます）。"
+            )
+        else:
+            report.errors.append("2行目以降にデータがありません。")
+        return report
+    if examples:
+        report.warnings.insert(
+            0,
+            f"{_line_list(examples)}は記入例のため取り込みません（「{EXAMPLE_COLUMN}」の列に記入がある行）。",
+        )
+    lost, suspect = check_characters(resource, table)
+    report.warnings += suspect
+    if lost:
+        report.errors += lost
         return report
 
     keep = [i for i, h in enumerate(table.headers) if h]
@@ -393,6 +511,11 @@ def run_import(
                         changed=resource.changes.get(number, [])
                         if row_result.import_type == "update"
                         else [],
+                        notes=list(resource.notes.get(number, {}).values()),
+                        parsed=resource.previews.get(number, ([], []))[0],
+                        diffs=resource.previews.get(number, ([], []))[1]
+                        if row_result.import_type == "update"
+                        else [],
                     )
                 )
             if report.errors or dry_run:
@@ -406,8 +529,6 @@ def run_import(
 
 def _rows_in_message(message: str, line) -> str:
     # The duplicate-row message names the data row; show the spreadsheet row instead.
-    import re
-
     return re.sub(r"データの(\d+)件目", lambda m: f"{line(int(m.group(1)))}行目", message)
 
 
@@ -427,7 +548,8 @@ def export_dataset(
     return resource.export(queryset=resource.export_queryset())
 
 
-def _xlsx(headers: list[str], rows: list[list[Any]], title: str) -> bytes:
+def _xlsx(headers: list[str], rows: list[list[Any]], title: str, *, examples: int = 0) -> bytes:
+    """``examples``: how many first rows are template examples (shown grey, column A wide)."""
     import openpyxl
     from openpyxl.styles import Alignment, Font
 
@@ -451,6 +573,11 @@ def _xlsx(headers: list[str], rows: list[list[Any]], title: str) -> bytes:
         sheet.column_dimensions[openpyxl.utils.get_column_letter(index)].width = max(
             10, min(40, len(header) * 2 + 4)
         )
+    if examples:
+        sheet.column_dimensions["A"].width = 34
+        for row_cells in sheet.iter_rows(min_row=2, max_row=1 + examples):
+            for cell in row_cells:
+                cell.font = Font(color="666666", italic=True)
     sheet.freeze_panes = "A2"
     out = io.BytesIO()
     book.save(out)
@@ -487,8 +614,14 @@ def export_bytes(
 
 
 def template_bytes(resource_name: str, *, council: Council) -> bytes:
-    """An XLSX with the columns and one example row (the example is to be overwritten)."""
+    """An XLSX with the columns and one example row, marked in the first column 「記入例」 so that
+    it is never imported (``drop_examples``); real rows go below it, that column left blank."""
     resource = get_resource(resource_name, council=council)
     headers = resource.get_export_headers()
     example = resource.example_row()
-    return _xlsx(headers, [[example.get(h, "") for h in headers]], RESOURCE_LABELS[resource_name])
+    return _xlsx(
+        [EXAMPLE_COLUMN, *headers],
+        [[EXAMPLE_MARK, *(example.get(h, "") for h in headers)]],
+        RESOURCE_LABELS[resource_name],
+        examples=1,
+    )

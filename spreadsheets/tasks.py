@@ -168,6 +168,7 @@ def import_spreadsheet(self, token: str, phase: str) -> None:
             user=user,
             dry_run=phase == "preview",
             progress=progress,
+            fiscal_year=meta.get("fiscal_year"),
         )
     except Exception:
         logger.exception("import %s/%s failed", token, phase)

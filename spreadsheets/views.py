@@ -31,7 +31,13 @@ from django.views.decorators.http import require_POST
 from council.access import get_council_for_secretariat
 from council.models import Council
 from council.pages import council_context
-from council.wareki import is_page_fiscal_year
+from council.wareki import (
+    EARLIEST_RECORD_YEAR,
+    PAGE_YEARS_AHEAD,
+    current_fiscal_year,
+    format_fiscal_year,
+    is_page_fiscal_year,
+)
 from spreadsheets.tables import (
     LARGE_IMPORT_ROWS,
     MAX_UPLOAD_BYTES,
@@ -69,10 +75,26 @@ class UploadForm(forms.Form):
         return file
 
 
+def _fiscal_year_choices() -> list[tuple[str, str]]:
+    last = current_fiscal_year() + PAGE_YEARS_AHEAD
+    return [("", "指定しない")] + [
+        (str(year), format_fiscal_year(year)) for year in range(last, EARLIEST_RECORD_YEAR - 1, -1)
+    ]
+
+
 class ImportForm(UploadForm):
     # A callable: the apps register their resources after this module may have been imported.
     resource = forms.ChoiceField(label="取り込む内容", choices=lambda: list(RESOURCE_LABELS.items()))
-    field_order = ["resource", "file"]
+    fiscal_year = forms.TypedChoiceField(
+        label="年の書かれていない日付の年度",
+        choices=_fiscal_year_choices,
+        coerce=int,
+        empty_value=None,
+        required=False,
+        help_text="「7月15日」「7/15」のように年のない日付を、この年度の日付として読みます"
+        "（4月〜12月は年度の始まりの年、1月〜3月は翌年）。「年度」の列がある行は、その年度で読みます。",
+    )
+    field_order = ["resource", "fiscal_year", "file"]
 
 
 def _secretariat_council(request: HttpRequest, slug: str) -> Council:
@@ -84,7 +106,14 @@ def _upload_dir() -> Path:
 
 
 def _store_upload(
-    *, data: bytes, user_id: int, council_id: int, resource: str, filename: str, large: bool = False
+    *,
+    data: bytes,
+    user_id: int,
+    council_id: int,
+    resource: str,
+    filename: str,
+    large: bool = False,
+    fiscal_year: int | None = None,
 ) -> str:
     folder = _upload_dir()
     now = time.time()
@@ -104,6 +133,7 @@ def _store_upload(
         "resource": resource,
         "filename": filename,
         "large": large,
+        "fiscal_year": fiscal_year,
     }
     (folder / f"{token}.json").write_text(json.dumps(meta), encoding="utf-8")
     return token
@@ -147,6 +177,7 @@ def _preview(
         token=token,
         filename=meta["filename"],
         resource_label=RESOURCE_LABELS[meta["resource"]],
+        fiscal_year_label=format_fiscal_year(meta["fiscal_year"]) if meta.get("fiscal_year") else "",
         rows=report.rows[:PREVIEW_ROW_LIMIT],
         rows_hidden=max(0, len(report.rows) - PREVIEW_ROW_LIMIT),
         large=bool(meta.get("large")),
@@ -177,7 +208,9 @@ class CheckedUpload:
     token: str = ""
 
 
-def check_upload(*, user, council: Council, resource: str, upload) -> CheckedUpload:
+def check_upload(
+    *, user, council: Council, resource: str, upload, fiscal_year: int | None = None
+) -> CheckedUpload:
     """The first step of every import (the page and the admin): dry-run the file, here or on the worker."""
     data = upload.read()
     if is_large(data):
@@ -188,16 +221,28 @@ def check_upload(*, user, council: Council, resource: str, upload) -> CheckedUpl
             resource=resource,
             filename=upload.name,
             large=True,
+            fiscal_year=fiscal_year,
         )
         import_queue(token, "preview")
         return CheckedUpload(job_url=_job_url(council, token))
     report = run_import(
-        resource_name=resource, council=council, data=data, filename=upload.name, user=user, dry_run=True
+        resource_name=resource,
+        council=council,
+        data=data,
+        filename=upload.name,
+        user=user,
+        dry_run=True,
+        fiscal_year=fiscal_year,
     )
     token = ""
     if not report.has_errors:
         token = _store_upload(
-            data=data, user_id=user.pk, council_id=council.pk, resource=resource, filename=upload.name
+            data=data,
+            user_id=user.pk,
+            council_id=council.pk,
+            resource=resource,
+            filename=upload.name,
+            fiscal_year=fiscal_year,
         )
     return CheckedUpload(report=report, token=token)
 
@@ -263,12 +308,16 @@ def imports(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method != "POST" and request.GET.get("job"):
         return _job_page(request, council, request.GET["job"])
     if request.method != "POST":
-        return _page(request, council, ImportForm(initial={"resource": request.GET.get("resource", "")}))
+        initial = {"resource": request.GET.get("resource", ""), "fiscal_year": request.GET.get("year", "")}
+        return _page(request, council, ImportForm(initial=initial))
     form = ImportForm(request.POST, request.FILES)
     if not form.is_valid():
         return _page(request, council, form, status=400)
     upload, resource = form.cleaned_data["file"], form.cleaned_data["resource"]
-    checked = check_upload(user=request.user, council=council, resource=resource, upload=upload)
+    fiscal_year = form.cleaned_data["fiscal_year"]
+    checked = check_upload(
+        user=request.user, council=council, resource=resource, upload=upload, fiscal_year=fiscal_year
+    )
     if checked.job_url:
         return redirect(checked.job_url)
     return _preview(
@@ -276,7 +325,7 @@ def imports(request: HttpRequest, slug: str) -> HttpResponse:
         council,
         checked.report,
         token=checked.token,
-        meta={"filename": upload.name, "resource": resource},
+        meta={"filename": upload.name, "resource": resource, "fiscal_year": fiscal_year},
     )
 
 
@@ -302,6 +351,7 @@ def import_confirm(request: HttpRequest, slug: str, token: str) -> HttpResponse:
         filename=meta["filename"],
         user=request.user,
         dry_run=False,
+        fiscal_year=meta.get("fiscal_year"),
     )
     if report.has_errors:
         # Something changed since the preview (another edit): nothing was written; show why.

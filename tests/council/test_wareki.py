@@ -13,6 +13,7 @@ from council.wareki import (
     format_era_year,
     format_fiscal_year,
     format_wareki,
+    is_month_day,
     parse_fiscal_year,
     parse_wareki,
 )
@@ -372,3 +373,43 @@ def test_round_trip_every_day(d: date) -> None:
     assert format_era_year(d) == format_wareki(d).split("年")[0] + "年"
     fy_first, fy_last = fiscal_year_bounds(fiscal_year_of(d))
     assert fy_first <= d <= fy_last
+
+
+@pytest.mark.parametrize(
+    ("text", "fiscal_year", "expected"),
+    [
+        ("7月15日", 2020, date(2020, 7, 15)),
+        ("７月１５日", 2020, date(2020, 7, 15)),
+        ("7/15", 2020, date(2020, 7, 15)),
+        ("４月１日", 2020, date(2020, 4, 1)),
+        ("12月31日", 2020, date(2020, 12, 31)),
+        ("1月1日", 2020, date(2021, 1, 1)),
+        ("3/31", 2020, date(2021, 3, 31)),
+        ("2月29日", 2019, date(2020, 2, 29)),  # 令和元年度 ends in a leap February
+        ("7月15日(水)", 2020, date(2020, 7, 15)),
+        # A full date keeps its own year whatever the 年度
+        ("令和3年7月15日", 2020, date(2021, 7, 15)),
+    ],
+)
+def test_parse_wareki_completes_a_date_without_year_inside_the_fiscal_year(
+    text: str, fiscal_year: int, expected: date
+) -> None:
+    assert parse_wareki(text, fiscal_year=fiscal_year) == expected
+    assert is_month_day(text) is (not text.startswith("令和"))
+
+
+@pytest.mark.parametrize(
+    ("text", "fiscal_year", "reason"),
+    [
+        ("7月15日", None, "年がありません。"),
+        ("7/15", None, "年がありません。"),
+        ("2月29日", 2020, "令和2年度に存在しない日付です。"),  # February 2021
+        ("13月1日", 2020, "令和2年度に存在しない日付です。"),
+        ("7.15", 2020, "のように入力してください"),  # a decimal, not a date
+    ],
+)
+def test_parse_wareki_date_without_year_refused(text: str, fiscal_year: int | None, reason: str) -> None:
+    with pytest.raises(WarekiParseError) as excinfo:
+        parse_wareki(text, fiscal_year=fiscal_year)
+    assert str(excinfo.value).startswith(f"「{text}」を日付として読めません。")
+    assert reason in str(excinfo.value)

@@ -196,7 +196,8 @@ def _template_rows(resource: str, council) -> list[list]:
     from spreadsheets.tables import read_table
 
     table = read_table(template_bytes(resource, council=council), "template.xlsx")
-    return [table.headers, ["" if v is None else str(v) for v in table.rows[0]]]
+    # Without the first column 「記入例」: a row marked there is never imported.
+    return [table.headers[1:], ["" if v is None else str(v) for v in table.rows[0][1:]]]
 
 
 @FUZZ

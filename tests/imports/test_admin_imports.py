@@ -166,7 +166,7 @@ def test_template_download(client, council, secretariat):
     client.force_login(secretariat)
     response = client.get(_url("import_template"))
     assert response.status_code == 200 and response.content.startswith(b"PK")
-    assert read_table(response.content, "t.xlsx").headers[:2] == ["会議体", "年度"]
+    assert read_table(response.content, "t.xlsx").headers[:3] == ["記入例", "会議体", "年度"]
 
 
 def test_superuser_chooses_among_all_councils(client, council, other_council, superuser):

@@ -6,6 +6,7 @@ and through the pages with Celery eager (as in the embedded default).
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -188,3 +189,27 @@ def test_meta_records_large(council, secretariat, small_threshold):
     token = _stored(council, secretariat)
     meta = json.loads(Path(small_threshold, "imports", f"{token}.json").read_text(encoding="utf-8"))
     assert meta["large"] is True
+
+
+def test_task_completes_dates_without_year_in_the_pages_fiscal_year(council, bodies, secretariat):
+    text = "会議体,開催日,状態\n" + "".join(f"相談支援部会,{month}月10日,開催済\n" for month in (5, 6, 7, 1))
+    token = _store_upload(
+        data=csv_bytes(text, "utf-8"),
+        user_id=secretariat.pk,
+        council_id=council.pk,
+        resource="meetings",
+        filename="meetings.csv",
+        large=True,
+        fiscal_year=2023,
+    )
+    import_spreadsheet(token, "preview")
+    report = read_state(token)["report"]
+    assert not report["errors"], report["errors"]
+    assert "令和5年度の令和6年1月10日（2024-01-10）として読みました。" in report["rows"][3]["notes"][0]
+    import_spreadsheet(token, "import")
+    assert sorted(Meeting.objects.values_list("date", flat=True)) == [
+        dt.date(2023, 5, 10),
+        dt.date(2023, 6, 10),
+        dt.date(2023, 7, 10),
+        dt.date(2024, 1, 10),
+    ]

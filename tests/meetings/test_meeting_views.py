@@ -826,3 +826,19 @@ def test_deleting_a_handout_asks_first(client, chair, stored_handout):
     text = page.content.decode()
     assert "資料「資料1」" in text and "元に戻せません" in text and 'method="post"' in text
     assert Handout.objects.count() == 1
+
+
+def test_create_with_a_date_without_year_completes_it_in_the_chosen_fiscal_year(client, chair, subcommittee):
+    client.force_login(chair)
+
+    client.post(create_url(subcommittee), form_data(date="７月１５日", fiscal_year="2021"))
+    client.post(create_url(subcommittee), form_data(date="2/3", fiscal_year="2021"))
+
+    meetings = Meeting.objects.filter(body=subcommittee).order_by("date")
+    assert [(m.date, m.fiscal_year) for m in meetings] == [
+        (dt.date(2021, 7, 15), 2021),
+        (dt.date(2022, 2, 3), 2021),
+    ]
+    # Shown completed, in 和暦, when the meeting is opened again.
+    response = client.get(edit_url(meetings[0]))
+    assert 'value="令和3年7月15日"' in response.content.decode()
