@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
-from council.access import is_secretariat_of
+from council.access import is_reviewer_of, is_secretariat_of
 from council.models import Council
 from council.wareki import (
     WarekiParseError,
@@ -35,6 +35,8 @@ def council_context(
     context = {
         "council": council,
         "is_secretariat": is_secretariat_of(request.user, council.pk),
+        # 福祉課: the sheets waiting for review are in the menu (the roles are read once a request).
+        "is_reviewer": is_reviewer_of(request.user, council.pk),
     }
     if fiscal_year is not None:
         context.update(

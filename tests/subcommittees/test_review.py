@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -194,3 +196,18 @@ def test_migration_links_approvals_made_before_the_link(council, subcommittee, e
     migration.link_earlier_approvals(apps, None)
     review.refresh_from_db()
     assert review.report_job_id == job.pk
+
+
+def test_the_reviewer_finds_the_sheets_from_the_menu(client, council, evaluation, chair, reviewer, member):
+    """福祉課 reaches 評価シートの確認 from every page's menu; the list dates are 和暦."""
+    evaluation_submit(evaluation=evaluation, by=chair)
+    link = f'href="{reverse("review_list", args=[council.slug])}"'
+    client.force_login(reviewer)
+    home = client.get(reverse("council_home", args=[council.slug])).content.decode()
+    assert link in home and "評価シートの確認" in home
+    listing = client.get(reverse("review_list", args=[council.slug])).content.decode()
+    rows = listing.split("<tbody>")[1].split("</tbody>")[0]
+    assert re.search(r"令和\d+年\d+月\d+日 \d\d:\d\d", rows)
+    assert not re.search(r"\d{4}/\d{2}/\d{2}", rows)
+    client.force_login(member)
+    assert link not in client.get(reverse("council_home", args=[council.slug])).content.decode()
