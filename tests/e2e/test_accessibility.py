@@ -89,6 +89,18 @@ def axe_violations(page: Page) -> list[dict]:
     return result
 
 
+# Headings that skip a level (h1 → h3) in the page's main content (WCAG 1.3.1, 2.4.6).
+HEADING_SKIPS = """() => {
+    const skips = []; let last = 0;
+    for (const h of document.querySelectorAll('main h1, main h2, main h3, main h4, main h5, main h6, #content h1, #content h2, #content h3, #content h4')) {
+        const level = Number(h.tagName[1]);
+        if (last && level > last + 1) skips.push(`h${last} → h${level} 「${h.textContent.trim().slice(0, 30)}」`);
+        last = level;
+    }
+    return skips;
+}"""
+
+
 def audit(page: Page, base_url: str, label: str, url: str) -> dict:
     start = time.perf_counter()
     try:
@@ -103,11 +115,19 @@ def audit(page: Page, base_url: str, label: str, url: str) -> dict:
         return {"page": label, "url": url, "type": kind, "audited": False}
     loaded = time.perf_counter()
     violations = axe_violations(page)
+    skips = page.evaluate(HEADING_SKIPS)
     timing = {
         "load_ms": round((loaded - start) * 1000),
         "axe_ms": round((time.perf_counter() - loaded) * 1000),
     }
-    return {"page": label, "url": url, "audited": True, "violations": violations, **timing}
+    return {
+        "page": label,
+        "url": url,
+        "audited": True,
+        "violations": violations,
+        "heading_skips": skips,
+        **timing,
+    }
 
 
 # --- error states: forms sent empty and with bad input ------------------------------------------------
@@ -286,6 +306,8 @@ def test_every_page_passes_axe(live_server, page: Page, walk, who):
     assert len(audited) >= 5, f"only {len(audited)} pages audited for {who}"
     failing = [r for r in audited if r["violations"]]
     assert failing == [], describe(failing)
+    skipping = {r["page"]: r["heading_skips"] for r in audited if r["heading_skips"]}
+    assert skipping == {}, "headings skip a level"
 
 
 @pytest.mark.a11y
