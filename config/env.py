@@ -81,31 +81,26 @@ def email_settings(mail_dir: str) -> dict[str, object]:
 
         use_ssl = parts.scheme == "smtps" or flag("ssl")
         use_tls = flag("tls")
+        host, port = parts.hostname, parts.port
+        user, password = unquote(parts.username or ""), unquote(parts.password or "")
         if use_ssl and use_tls:
             raise ImproperlyConfigured("EMAIL_URL: choose ?tls (STARTTLS) or ?ssl, not both.")
-        return {
-            "EMAIL_BACKEND": SMTP_BACKEND,
-            "EMAIL_HOST": parts.hostname,
-            "EMAIL_PORT": parts.port or (465 if use_ssl else 587 if use_tls else 25),
-            "EMAIL_HOST_USER": unquote(parts.username or ""),
-            "EMAIL_HOST_PASSWORD": unquote(parts.password or ""),
-            "EMAIL_USE_TLS": use_tls,
-            "EMAIL_USE_SSL": use_ssl,
-            "EMAIL_TIMEOUT": timeout,
-        }
-    if env_str("EMAIL_HOST"):
+    elif env_str("EMAIL_HOST"):
         use_ssl = env_bool("EMAIL_USE_SSL", False)
         use_tls = env_bool("EMAIL_USE_TLS", False)
+        host, port = env_str("EMAIL_HOST"), env_int("EMAIL_PORT", 0) or None
+        user, password = env_str("EMAIL_HOST_USER"), env_str("EMAIL_HOST_PASSWORD")
         if use_ssl and use_tls:
             raise ImproperlyConfigured("Set EMAIL_USE_TLS (STARTTLS) or EMAIL_USE_SSL, not both.")
-        return {
-            "EMAIL_BACKEND": SMTP_BACKEND,
-            "EMAIL_HOST": env_str("EMAIL_HOST"),
-            "EMAIL_PORT": env_int("EMAIL_PORT", 465 if use_ssl else 587 if use_tls else 25),
-            "EMAIL_HOST_USER": env_str("EMAIL_HOST_USER"),
-            "EMAIL_HOST_PASSWORD": env_str("EMAIL_HOST_PASSWORD"),
-            "EMAIL_USE_TLS": use_tls,
-            "EMAIL_USE_SSL": use_ssl,
-            "EMAIL_TIMEOUT": timeout,
-        }
-    return {"EMAIL_BACKEND": FILE_BACKEND, "EMAIL_FILE_PATH": mail_dir, "EMAIL_TIMEOUT": timeout}
+    else:
+        return {"EMAIL_BACKEND": FILE_BACKEND, "EMAIL_FILE_PATH": mail_dir, "EMAIL_TIMEOUT": timeout}
+    return {
+        "EMAIL_BACKEND": SMTP_BACKEND,
+        "EMAIL_HOST": host,
+        "EMAIL_PORT": port or (465 if use_ssl else 587 if use_tls else 25),
+        "EMAIL_HOST_USER": user,
+        "EMAIL_HOST_PASSWORD": password,
+        "EMAIL_USE_TLS": use_tls,
+        "EMAIL_USE_SSL": use_ssl,
+        "EMAIL_TIMEOUT": timeout,
+    }
