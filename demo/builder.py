@@ -72,6 +72,7 @@ from demo.data import (
     CITIES,
     DEMO_USERNAMES,
     DEMO_USERS,
+    DISTRICTS,
     DOCUMENTS,
     FORUM2,
     GENERIC_COMMENTS,
@@ -249,8 +250,11 @@ class MunicipalBuilder:
         parent: Council,
         users: dict[str, object],
         use_services: bool,
+        issues_per_year: int | None = None,
     ) -> None:
         self.index = index
+        # Settled issues per past 年度 (``--issues-per-year``); None: the demo's one or two.
+        self.issues_per_year = issues_per_year
         # ``slug`` may differ from the index's (tests build one council twice to compare both writers);
         # the random choices follow the index, so both copies are the same council.
         self.slug = slug or council_slug(index)
@@ -919,8 +923,13 @@ class MunicipalBuilder:
             if offset >= -1:
                 continue
             ctx = self.ctx(fiscal_year)
-            for n in range(1 + (fiscal_year % 2)):
+            count = self.issues_per_year or 1 + (fiscal_year % 2)
+            for n in range(count):
                 title, themes, body_key, moves = OLD_ISSUES[(fiscal_year * 2 + n) % len(OLD_ISSUES)]
+                if self.issues_per_year:
+                    # A long history: the same kinds of issue, raised from different districts.
+                    area = DISTRICTS[n // len(OLD_ISSUES) % len(DISTRICTS)]
+                    title = f"{title}（{area}）"
                 first, last = self.active_years(body_key)
                 if not first <= fiscal_year <= last:
                     body_key = "SODAN"
@@ -1387,7 +1396,11 @@ def ensure_users() -> tuple[dict[str, object], list[str]]:
 
 
 def load(
-    *, scale: int = 1, today: dt.date | None = None, log: Callable[[str], None] = lambda s: None
+    *,
+    scale: int = 1,
+    today: dt.date | None = None,
+    issues_per_year: int | None = None,
+    log: Callable[[str], None] = lambda s: None,
 ) -> BuildStats:
     """Build whatever of the demo is missing, in one transaction."""
     if not 1 <= scale <= MAX_SCALE:
@@ -1423,6 +1436,7 @@ def load(
                 parent=pref,
                 users=users,
                 use_services=index == 0,
+                issues_per_year=issues_per_year,
             ).build()
             stats.councils.append(slug)
             log(f"  {slug}: {time.perf_counter() - t0:.1f}s")

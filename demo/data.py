@@ -1425,6 +1425,20 @@ ISSUES: list[dict] = [
 ]
 
 # Older issues for the extra years of --scale N (one or two per year, settled within the year).
+# Districts named in the titles of a long history (``load_demo --issues-per-year N``); fictional.
+DISTRICTS = [
+    "北部地区",
+    "南部地区",
+    "東部地区",
+    "西部地区",
+    "中央地区",
+    "山手地区",
+    "川沿い地区",
+    "駅前地区",
+    "丘陵地区",
+    "湖畔地区",
+]
+
 OLD_ISSUES = [
     (
         "障害福祉サービスの情報が利用者に届いていない",

@@ -1,4 +1,4 @@
-"""``python manage.py load_demo [--scale N] [--reset]``: the fictional demo councils and logins.
+"""``python manage.py load_demo [--scale N] [--issues-per-year N] [--reset]``: the fictional demo councils and logins.
 
 The data is built by ``demo.builder``; this command only parses options and prints.
 """
@@ -28,6 +28,12 @@ class Command(BaseCommand):
             help="N 個の協議会（demo, demo-2 … demo-N）と、N>1 のときは N 年度分をさかのぼって作成します（試験・計測用）。",
         )
         parser.add_argument(
+            "--issues-per-year",
+            type=int,
+            default=None,
+            help="過去の各年度に、協議会ごとに N 件の終結した地域課題を作成します（県規模の計測用。既定は1〜2件）。",
+        )
+        parser.add_argument(
             "--reset",
             action="store_true",
             help="デモ用の協議会とユーザーを削除してから作り直します。 / Delete the demo councils and users first.",
@@ -39,16 +45,27 @@ class Command(BaseCommand):
             help="基準日（YYYY-MM-DD）。開催済／予定の区別と年度はこの日で決まります。既定は今日。",
         )
 
-    def handle(self, *args, scale: int, reset: bool, today: dt.date | None, verbosity: int, **options):
+    def handle(
+        self,
+        *args,
+        scale: int,
+        reset: bool,
+        today: dt.date | None,
+        issues_per_year: int | None,
+        verbosity: int,
+        **options,
+    ):
         if not 1 <= scale <= builder.MAX_SCALE:
             raise CommandError(f"--scale は 1〜{builder.MAX_SCALE} で指定してください。")
+        if issues_per_year is not None and not 1 <= issues_per_year <= 500:
+            raise CommandError("--issues-per-year は 1〜500 で指定してください。")
         if reset:
             removed = builder.reset()
             self.stdout.write(
                 f"デモデータを削除しました（協議会 {removed} 件） / removed {removed} demo councils"
             )
         log = self.stdout.write if verbosity >= 2 else (lambda _s: None)
-        stats = builder.load(scale=scale, today=today, log=log)
+        stats = builder.load(scale=scale, today=today, issues_per_year=issues_per_year, log=log)
         if stats.councils:
             self.stdout.write(
                 self.style.SUCCESS(
