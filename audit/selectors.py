@@ -30,6 +30,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from council.access import COUNCIL_PATHS
 from council.display import person_name
 from council.wareki import format_wareki
+from privacy.models import ReadRecord
 
 OUR_APPS = ("council", "meetings", "subcommittees", "issues", "reports")
 
@@ -361,3 +362,32 @@ def audit_rows(events: list) -> list[AuditRow]:
 def _order(cols: dict, column: str) -> int:
     names = list(cols)
     return names.index(column) if column in names else len(names)
+
+
+# --- The read log of case conferences (閲覧記録, privacy.ReadRecord) --------------------------------
+
+
+@dataclass(frozen=True)
+class ReadQuery:
+    person_text: str = ""
+    body_id: int | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+
+
+def read_records_for_council(*, council_id: int, query: ReadQuery | None = None) -> QuerySet:
+    """The council's read records, newest first, narrowed by ``query``; no joins (names are copied in)."""
+    records = ReadRecord.objects.filter(council_id=council_id).order_by("-read_at", "-id")
+    if query is None:
+        return records
+    if query.person_text:
+        records = records.filter(user_name__icontains=query.person_text)
+    if query.body_id:
+        records = records.filter(body_id=query.body_id)
+    tz = timezone.get_current_timezone()
+    if query.date_from:
+        records = records.filter(read_at__gte=dt.datetime.combine(query.date_from, dt.time.min, tzinfo=tz))
+    if query.date_to:
+        end = dt.datetime.combine(query.date_to + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+        records = records.filter(read_at__lt=end)
+    return records

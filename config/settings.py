@@ -214,7 +214,11 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 # unreachable broker are failed or sent again (reports.services.report_sweep).
 CELERY_BEAT_SCHEDULE = {
     "reports-sweep": {"task": "reports.sweep_jobs", "schedule": 60.0},
+    # Read records of case conferences past READ_LOG_RETENTION_YEARS go, once a day.
+    "privacy-purge-read-records": {"task": "privacy.purge_read_records", "schedule": 24 * 60 * 60.0},
 }
+# How long the read log of case conferences (閲覧記録, privacy.ReadRecord) is kept, in years.
+READ_LOG_RETENTION_YEARS = env_int("READ_LOG_RETENTION_YEARS", 3)
 # Every task stops after 10 minutes (the largest book renders in ~4–10 s): SoftTimeLimitExceeded is
 # an Exception, so the report and import tasks mark their job failed; the hard limit kills the child.
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 600)

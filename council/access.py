@@ -59,6 +59,7 @@ COUNCIL_PATHS: dict[str, str] = {
     "privacy.pledge": "council_id",
     "privacy.pledgeconfirmation": "pledge__council_id",
     "privacy.personaldatarequest": "council_id",
+    "privacy.readrecord": "council_id",
     "accounts.invitation": "council_id",
 }
 
@@ -140,6 +141,7 @@ CASE_CONFERENCE_PATHS: dict[str, str] = {
     "issues.actionplan": "issue__body__",
     "issues.actionplanrow": "plan__issue__body__",
     "reports.reportjob": "body__",
+    "privacy.readrecord": "body__",
 }
 
 
@@ -383,10 +385,13 @@ def check_body(
     *,
     write: bool = False,
     denied: str = "この会議体の記録を編集する権限がありません。",
+    reading: Model | str | None = None,
 ) -> None:
     """404 for who may not see ``body``, the pledge for a case conference, 403 for readers asked to write.
 
     Every ``get_<thing>_for_user`` of the apps ends here, so the order of the three answers is one rule.
+    Content of a case conference let through is written to the read log (``record_case_conference_read``):
+    ``reading`` is what is opened (a meeting, a handout, a document), the body itself if omitted.
     """
     if not can_see_body(user, body):
         raise Http404
@@ -394,6 +399,42 @@ def check_body(
         raise PledgeRequired(body)
     if write and not can_edit_body(user, body):
         raise PermissionDenied(denied)
+    record_case_conference_read(user, body, reading if reading is not None else body)
+
+
+# --- The read log of case conferences (閲覧記録) --------------------------------------------------
+#
+# Reading case-conference content is recorded (who, what, when) for the personal-information rules.
+# The privacy app stores the records and registers the writer when it loads (privacy.apps), like the
+# pledge; the readers of the apps call ``check_body`` (or, for what it does not cover, this function).
+
+_read_recorder: Callable[[AnyUser, Body, Model | str], None] | None = None
+_READS_ATTR = "_kyogikai_reads"
+
+
+def register_read_recorder(recorder: Callable[[AnyUser, Body, Model | str], None]) -> None:
+    """Called once by privacy.apps: ``recorder(user, body, subject)`` appends one read record."""
+    global _read_recorder
+    _read_recorder = recorder
+
+
+def record_case_conference_read(user: AnyUser, body: Body, subject: Model | str) -> None:
+    """Log that ``user`` opened ``subject`` of ``body`` if ``body`` is a case conference.
+
+    Once per subject per user object (i.e. per request): a page that checks the same meeting twice
+    writes one record.
+    """
+    if body.kind != BodyKind.CASE_CONFERENCE or not user.is_authenticated or _read_recorder is None:
+        return
+    key = (body.pk, subject) if isinstance(subject, str) else (body.pk, subject._meta.label_lower, subject.pk)
+    seen = getattr(user, _READS_ATTR, None)
+    if seen is None:
+        seen = set()
+        setattr(user, _READS_ATTR, seen)
+    if key in seen:
+        return
+    seen.add(key)
+    _read_recorder(user, body, subject)
 
 
 def get_body_for_user(user: AnyUser, council: Council, pk: int, *, write: bool = False) -> Body:

@@ -76,7 +76,9 @@ def protected_file(request: HttpRequest, name: str) -> HttpResponse:
     if record is None or not record.file:
         raise Http404
     if body is not None:
-        check_body(request.user, body)  # 404, or the pledge first for a case conference's file
+        check_body(
+            request.user, body, reading=record
+        )  # 404, or the pledge first for a case conference's file
     content_type = (
         getattr(record, "content_type", "") or mimetypes.guess_type(name)[0] or "application/octet-stream"
     )

@@ -28,6 +28,7 @@ from council.access import (
     has_role_in,
     pledge_required,
     readable_bodies,
+    record_case_conference_read,
     roles_of,
     visible_bodies,
 )
@@ -80,6 +81,7 @@ def get_issue_for_user(user: User, council: Council, pk: int, *, write: bool = F
         raise PledgeRequired(issue.body)
     if write and not can_move_issue(user, issue):
         raise PermissionDenied("この地域課題を操作する権限がありません。")
+    record_case_conference_read(user, issue.body, issue)  # an issue a case conference holds: the read log
     return issue
 
 

@@ -23,5 +23,7 @@ def get_meeting_for_user(user: AnyUser, council: Council, pk: int, *, write: boo
     )
     if meeting is None:
         raise Http404
-    check_body(user, meeting.body, write=write, denied="この会議の記録を編集する権限がありません。")
+    check_body(
+        user, meeting.body, write=write, denied="この会議の記録を編集する権限がありません。", reading=meeting
+    )
     return meeting

@@ -140,3 +140,55 @@ class PersonalDataRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.person_label}"
+
+
+class ReadRecord(models.Model):
+    """Someone opened case-conference content (個別支援会議): who, what, when. Append-only.
+
+    Written by ``council.access`` whenever a case conference's page, meeting, file, document or an
+    export carrying it is let through (``privacy.services.read_record``); kept for
+    ``READ_LOG_RETENTION_DAYS`` and then removed by the beat task ``privacy.purge_read_records``.
+    Names are copied in, so the record still says who and what after the account or body is gone.
+    """
+
+    council = models.ForeignKey(
+        Council, verbose_name="協議会", on_delete=models.CASCADE, related_name="read_records"
+    )
+    body = models.ForeignKey(
+        "council.Body", verbose_name="会議体", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    body_name = models.CharField("会議体名", max_length=200)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="閲覧者",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    user_name = models.CharField("閲覧者名", max_length=150)
+    subject_kind = models.CharField("閲覧した記録の種類", max_length=50)
+    subject_id = models.BigIntegerField("記録の番号", null=True)
+    subject_label = models.CharField("閲覧した内容", max_length=300)
+    read_at = models.DateTimeField("閲覧日時", default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = "閲覧記録"
+        verbose_name_plural = "閲覧記録"
+        ordering = ["-read_at", "-id"]
+        indexes = [models.Index(fields=["council", "-read_at"], name="readrecord_council_read_at")]
+        triggers = [
+            # Only Django clearing the links when an account or a body is deleted may change a row.
+            pgtrigger.Protect(
+                name="readrecord_append_only",
+                operation=pgtrigger.Update,
+                condition=pgtrigger.AnyChange(exclude=["body", "user"]),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_name} : {self.subject_label}"
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            raise ValueError("閲覧記録は変更できません。")
+        super().save(*args, **kwargs)

@@ -7,17 +7,18 @@ from typing import TYPE_CHECKING
 
 import pghistory
 import pgtrigger
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Max
+from django.db.models import Max, Model
 from django.utils import timezone
 
 from council.access import forget_roles
 from council.display import person_name
-from council.models import Council, Person, Role
+from council.models import Body, Council, Person, Role
 from meetings.models import Attendance, CalendarFeed
-from privacy.models import PersonalDataRequest, Pledge, PledgeConfirmation, RequestKind
+from privacy.models import PersonalDataRequest, Pledge, PledgeConfirmation, ReadRecord, RequestKind
 from privacy.selectors import current_pledge, forget_pledges
 from subcommittees.models import EvaluationComment
 
@@ -305,3 +306,53 @@ def _erase_account(*, user, council: Council) -> None:
     user.username = f"deleted-{user.pk}"
     user.set_unusable_password()
     user.save(update_fields=["is_active", "first_name", "last_name", "email", "username", "password"])
+
+
+# --- The read log of case conferences (閲覧記録) --------------------------------------------------
+
+READ_LOG_RETENTION_YEARS_DEFAULT = 3
+
+
+def _subject_label(subject: Model | str) -> str:
+    if isinstance(subject, str):
+        return subject
+    kind = str(subject._meta.verbose_name)
+    if isinstance(subject, Body):
+        return f"{kind}のページ「{subject}」"
+    return f"{kind}「{subject}」"
+
+
+def read_record(user: AuthUser, body: Body, subject: Model | str) -> ReadRecord:
+    """Append who opened what of a case conference (called by council.access, never by a page).
+
+    One INSERT: everything shown later (names, the label) is copied in from objects already loaded.
+    """
+    name = person_name(user)
+    if name != user.get_username():
+        name = f"{name}（{user.get_username()}）"
+    return ReadRecord.objects.create(
+        council_id=body.council_id,
+        body=body,
+        body_name=body.name[:200],
+        user=user,
+        user_name=name[:150],
+        subject_kind="export" if isinstance(subject, str) else subject._meta.label_lower,
+        subject_id=None if isinstance(subject, str) else subject.pk,
+        subject_label=_subject_label(subject)[:300],
+    )
+
+
+def read_log_cutoff(now: dt.datetime | None = None) -> dt.datetime:
+    """The oldest moment still kept: ``READ_LOG_RETENTION_YEARS`` calendar years ago (29 Feb → 28 Feb)."""
+    now = now or timezone.now()
+    years = getattr(settings, "READ_LOG_RETENTION_YEARS", READ_LOG_RETENTION_YEARS_DEFAULT)
+    try:
+        return now.replace(year=now.year - years)
+    except ValueError:
+        return now.replace(year=now.year - years, day=28)
+
+
+def read_records_purge(*, now: dt.datetime | None = None) -> int:
+    """Delete the read records older than the retention period (the beat task runs it daily)."""
+    deleted, _ = ReadRecord.objects.filter(read_at__lt=read_log_cutoff(now)).delete()
+    return deleted

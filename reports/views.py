@@ -101,7 +101,7 @@ def _job_for_user(request: HttpRequest, slug: str, pk: int) -> tuple[Council, Re
     if job is None:
         raise Http404
     if job.body is not None:
-        check_body(request.user, job.body)
+        check_body(request.user, job.body, reading=job)
     return council, job
 
 
@@ -194,6 +194,10 @@ def report_job_retry(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return redirect("report_job", council.slug, job.pk)
 
 
+def _kind_label(kind: str) -> str:
+    return DocumentKind(kind).label if kind in DocumentKind.values else kind
+
+
 @login_required
 @require_safe
 def report_preview(request: HttpRequest, slug: str, kind: str, year: int) -> HttpResponse:
@@ -209,7 +213,9 @@ def report_preview(request: HttpRequest, slug: str, kind: str, year: int) -> Htt
         body = Body.objects.filter(council=council, pk=int(raw_body)).first()
         if body is None:
             raise Http404
-        check_body(request.user, body)
+        check_body(
+            request.user, body, reading=f"帳票のプレビュー「{_kind_label(kind)}」{format_fiscal_year(year)}"
+        )
     try:
         html = render_html(kind, council=council, fiscal_year=year, body=body)
     except DocumentRequestError as error:

@@ -270,6 +270,8 @@ _pg_trust_loopback() {
 ensure_postgres() {
     local host port
     host="$(url_part "$DATABASE_URL" host)"; port="$(url_part "$DATABASE_URL" port)"
+    # manage.py backup/restore run pg_dump/pg_restore: the client is needed even for a remote server.
+    command -v pg_dump >/dev/null 2>&1 || ensure_apt_packages postgresql-client
     if command -v pg_isready >/dev/null 2>&1 && pg_isready -q -h "$host" -p "$port"; then
         ok "PostgreSQL 応答あり ($host:$port)" "PostgreSQL is up ($host:$port)"
         return 0

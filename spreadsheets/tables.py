@@ -27,6 +27,9 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import transaction
 from import_export.results import RowResult
 
+from council.access import record_case_conference_read
+from council.models import BodyKind
+
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
 
@@ -543,6 +546,13 @@ def export_dataset(
     """The rows ``user`` may read (None: the operator at the shell, everything); ``fiscal_year``
     narrows meetings to one 年度 (other resources ignore it)."""
     resource = get_resource(resource_name, council=council, user=user)
+    if user is not None:
+        # The export carries the rows of every case conference the user may read: the read log.
+        label = f"書き出し「{RESOURCE_LABELS[resource_name]}」" + (
+            f"（{fiscal_year}年度）" if fiscal_year else ""
+        )
+        for body in resource.export_bodies().filter(kind=BodyKind.CASE_CONFERENCE):
+            record_case_conference_read(user, body, label)
     if fiscal_year is not None and resource_name == "meetings":
         return resource.export(queryset=resource.export_queryset(fiscal_year=fiscal_year))
     return resource.export(queryset=resource.export_queryset())

@@ -400,6 +400,7 @@ TABLE: dict[str, list[Case]] = {
     "session_extend": [Case(lambda w, who, v: {}, post_only())],
     # 変更履歴 (audit): the council's secretariat only.
     "audit_search": [Case(slug, SECRETARIAT_ONLY)],
+    "audit_read_log": [Case(slug, SECRETARIAT_ONLY)],
     # the admin's own pages
     "admin:index": [Case(lambda w, who, v: {}, ADMIN_STAFF)],
     # Signed-in staff are sent on to the index; signed-in non-staff see "not authorised" on the form.
