@@ -44,9 +44,10 @@ from spreadsheets.tables import (
     RESOURCE_LABELS,
     XLSX_CONTENT_TYPE,
     ImportReport,
+    LimitExceeded,
     export_bytes,
-    is_large,
     run_import,
+    screen,
     template_bytes,
 )
 from spreadsheets.tasks import claim, drop_state, import_queue, read_state, report_from_dict, upload_dir
@@ -211,9 +212,16 @@ class CheckedUpload:
 def check_upload(
     *, user, council: Council, resource: str, upload, fiscal_year: int | None = None
 ) -> CheckedUpload:
-    """The first step of every import (the page and the admin): dry-run the file, here or on the worker."""
+    """The first step of every import (the page and the admin): dry-run the file, here or on the worker.
+
+    The request reads the file's rows for a few seconds at most (``screen``): a file past a limit
+    is refused here, a large one (or one not read to its end in that time) goes to the worker."""
     data = upload.read()
-    if is_large(data):
+    try:
+        screened = screen(data, upload.name)
+    except LimitExceeded as refusal:
+        return CheckedUpload(report=ImportReport(resource=resource, dry_run=True, errors=[str(refusal)]))
+    if screened.large:
         token = _store_upload(
             data=data,
             user_id=user.pk,
