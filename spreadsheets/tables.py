@@ -118,7 +118,9 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def _table(raw_rows: Iterable[Iterable[Any]], encoding: str) -> Table:
+def _table(
+    raw_rows: Iterable[Iterable[Any]], encoding: str, should_stop: Callable[[], bool] | None = None
+) -> Table:
     # Streamed: one raw row at a time (openpyxl read_only / csv.reader), only the kept rows stay,
     # and the file is refused at the first row past a limit (spreadsheets.limits).
     # The header is the first non-blank row (a title row above it would be a second table).
@@ -126,6 +128,8 @@ def _table(raw_rows: Iterable[Iterable[Any]], encoding: str) -> Table:
     width = 0
     rows, numbers = [], []
     for index, raw in enumerate(bounded_rows(raw_rows), start=1):
+        if should_stop is not None and index % 1000 == 0 and should_stop():
+            raise ImportCancelled
         row = [_cell(v) for v in raw]
         if headers is None:
             if any(v not in (None, "") for v in row):
@@ -146,7 +150,7 @@ def _table(raw_rows: Iterable[Iterable[Any]], encoding: str) -> Table:
     return Table(headers=headers, rows=rows, line_numbers=numbers, encoding=encoding)
 
 
-def read_table(data: bytes, filename: str = "") -> Table:
+def read_table(data: bytes, filename: str = "", should_stop: Callable[[], bool] | None = None) -> Table:
     """Read an uploaded spreadsheet, whatever Excel saved it as."""
     if not data:
         raise SpreadsheetError("ファイルが空です。")
@@ -155,7 +159,7 @@ def read_table(data: bytes, filename: str = "") -> Table:
     if data.startswith(b"PK\x03\x04"):
         book, sheet = _open_xlsx(data)
         try:
-            return _table(sheet.iter_rows(values_only=True), "xlsx")
+            return _table(sheet.iter_rows(values_only=True), "xlsx", should_stop)
         except SpreadsheetError:
             raise
         except Exception:  # a member that inflates past its declared size fails its CRC here
@@ -169,7 +173,7 @@ def read_table(data: bytes, filename: str = "") -> Table:
     text, encoding = decode_text(data)
     rows = _csv_rows(text, filename)
     try:
-        return _table(([_unguard(v) for v in row] for row in rows), encoding)
+        return _table(([_unguard(v) for v in row] for row in rows), encoding, should_stop)
     except csv.Error as error:
         raise _csv_error(error) from None
 
@@ -393,6 +397,12 @@ class _Failed(Exception):
     """Raised inside the transaction to roll it back when the import found errors."""
 
 
+class ImportCancelled(BaseException):  # noqa: N818 (not an error: the user asked for it)
+    """The import was cancelled (``should_stop`` said so): raised between rows and just before the
+    commit, inside the transaction, which rolls back. A BaseException, so that django-import-export's
+    per-row ``except Exception`` does not record it as a row error and read on."""
+
+
 def _column_of(resource: CouncilResource, key: str) -> str:
     if key == NON_FIELD_ERRORS:
         return ""
@@ -497,6 +507,7 @@ def run_import(
     dry_run: bool = True,
     progress: Progress | None = None,
     fiscal_year: int | None = None,
+    should_stop: Callable[[], bool] | None = None,
 ) -> ImportReport:
     """Import a spreadsheet into ``council``: all rows or none. ``dry_run`` only reports.
 
@@ -505,11 +516,15 @@ def run_import(
 
     ``progress(done, total)`` is called as rows are read (every ``PROGRESS_EVERY`` rows and at the
     end); the task of large imports records it for the progress page.
+
+    ``should_stop()`` is asked every 1,000 rows read, every ``PROGRESS_EVERY`` rows imported and
+    once more before the commit; when it says yes, ``ImportCancelled`` is raised and nothing is
+    saved (the task of large imports asks whether the user pressed 「取り消す」).
     """
     report = ImportReport(resource=resource_name, dry_run=dry_run)
     try:
         resource = get_resource(resource_name, council=council, user=user, fiscal_year=fiscal_year)
-        table = read_table(data, filename)
+        table = read_table(data, filename, should_stop)
     except SpreadsheetError as exc:
         report.errors.append(str(exc))
         return report
@@ -547,7 +562,17 @@ def run_import(
     total = len(dataset)
     if progress is not None:
         progress(0, total)
-        resource.on_row = lambda number: progress(number, total) if number % PROGRESS_EVERY == 0 else None
+
+    def on_row(number: int) -> None:
+        if number % PROGRESS_EVERY:
+            return
+        if should_stop is not None and should_stop():
+            raise ImportCancelled
+        if progress is not None:
+            progress(number, total)
+
+    if progress is not None or should_stop is not None:
+        resource.on_row = on_row
 
     def line(number: int) -> int:
         return table.line_numbers[number - 1] if 0 < number <= len(table.line_numbers) else number + 1
@@ -593,6 +618,8 @@ def run_import(
                         else [],
                     )
                 )
+            if should_stop is not None and should_stop():
+                raise ImportCancelled  # the last rows are written, not committed: roll back
             if report.errors or dry_run:
                 raise _Failed
     except _Failed:
