@@ -208,3 +208,19 @@ def test_screen_stops_after_its_time_and_hands_off(settings):
     assert screen(data, "m.xlsx").rows == 3000
     handed_off = screen(data, "m.xlsx", seconds=0)
     assert not handed_off.complete and handed_off.large and handed_off.rows == 999
+
+
+def test_a_row_numbered_three_million_is_refused_quickly():
+    """openpyxl yields an empty row for every row number skipped: the blank-row bound stops it."""
+    sheet = (
+        f'<worksheet xmlns="{MAIN_NS}"><dimension ref="A1:A1"/><sheetData>'
+        '<row r="1"><c r="A1" t="inlineStr"><is><t>会議体</t></is></c></row>'
+        '<row r="3000000"><c r="A3000000" t="inlineStr"><is><t>全体会</t></is></c></row>'
+        "</sheetData></worksheet>"
+    ).encode()
+    data = _with_member(_xlsx([["x"]]), SHEET, sheet)
+    for read in (lambda: screen(data, "s.xlsx"), lambda: read_table(data, "s.xlsx")):
+        with pytest.raises(LimitExceeded) as refused:
+            read()
+        assert refused.value.limit == "blank_rows"
+        assert "空の行も含めて10万行を超える範囲に入力や書式があります" in str(refused.value)
