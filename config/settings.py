@@ -194,6 +194,16 @@ SITE_URL = env_str("KYOGIKAI_SITE_URL", "http://localhost:8000").rstrip("/")
 # Largest handout a meeting page accepts (meetings.services.handout_check_file).
 HANDOUT_MAX_BYTES = env_int("HANDOUT_MAX_BYTES", 20 * 1024 * 1024)
 
+# Spreadsheet imports (spreadsheets.limits): a file past any of these is refused with a message
+# saying which limit. The request reads rows for at most IMPORT_SCREEN_SECONDS before handing a
+# large file to the worker, which reads it again under the same limits.
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 50_000)
+IMPORT_MAX_COLUMNS = env_int("IMPORT_MAX_COLUMNS", 100)
+IMPORT_MAX_CELL_CHARS = env_int("IMPORT_MAX_CELL_CHARS", 10_000)
+IMPORT_MAX_UNCOMPRESSED_BYTES = env_int("IMPORT_MAX_UNCOMPRESSED_BYTES", 100 * 1024 * 1024)
+IMPORT_MAX_COMPRESSION_RATIO = env_int("IMPORT_MAX_COMPRESSION_RATIO", 100)
+IMPORT_SCREEN_SECONDS = env_int("IMPORT_SCREEN_SECONDS", 2)
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 

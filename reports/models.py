@@ -28,6 +28,7 @@ class JobStatus(models.TextChoices):
     RUNNING = "running", "作成中"
     DONE = "done", "完了"
     FAILED = "failed", "失敗"
+    CANCELLED = "cancelled", "取り消し"
 
 
 class ReportJob(models.Model):

@@ -35,8 +35,17 @@ WORKER_LOST_MESSAGE = (
 logger = logging.getLogger(__name__)
 
 
+CANCELLED_MESSAGE = (
+    "この帳票の作成は取り消されました。必要になったら、帳票の画面からもう一度作成してください。"
+)
+
+
 class ReportRetryRefused(ValueError):
     """The job is neither failed nor stuck; the message is for users."""
+
+
+class ReportCancelRefused(ValueError):
+    """The job has already ended; the message is for users."""
 
 
 def _dispatch(job_id: int) -> None:
@@ -133,6 +142,19 @@ def report_sweep() -> dict[str, int]:
     )
     sent = sum(report_send(pk) for pk in waiting.values_list("pk", flat=True))
     return {"failed": failed, "resent": sent}
+
+
+def report_cancel(*, job: ReportJob) -> ReportJob:
+    """Cancel a job that is waiting or being made. A worker rendering it checks between the HTML
+    and the PDF and before it stores the file (``reports.tasks.render_report``), and never marks a
+    cancelled job done."""
+    cancelled = ReportJob.objects.filter(pk=job.pk, status__in=[JobStatus.QUEUED, JobStatus.RUNNING]).update(
+        status=JobStatus.CANCELLED, error=CANCELLED_MESSAGE, finished_at=timezone.now()
+    )
+    if cancelled != 1:
+        raise ReportCancelRefused("この帳票の作成はすでに終わっているため、取り消せません。")
+    job.refresh_from_db()
+    return job
 
 
 @transaction.atomic

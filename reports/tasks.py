@@ -50,9 +50,13 @@ def render_report(self, job_id: int) -> None:
     job = ReportJob.objects.select_related("council", "body").get(pk=job_id)
     try:
         html = render_html(job.kind, council=job.council, fiscal_year=job.fiscal_year, body=job.body)
+        if _cancelled(job_id):
+            return
         # The data may have changed since the request: the hash names what was really rendered.
         job.input_hash = fingerprint(html)
         pdf = html_to_pdf(html)
+        if _cancelled(job_id):
+            return
         job.file.save(_file_name(job), ContentFile(pdf), save=False)
     except Exception:
         logger.exception("report job %s failed", job_id)
@@ -60,9 +64,21 @@ def render_report(self, job_id: int) -> None:
             status=JobStatus.FAILED, error=FAILED_MESSAGE, finished_at=timezone.now()
         )
         return
-    job.status = JobStatus.DONE
-    job.finished_at = timezone.now()
-    job.save(update_fields=["file", "input_hash", "status", "finished_at"])
+    # Conditional: a job cancelled while its PDF was stored stays cancelled, and the file goes.
+    finished = ReportJob.objects.filter(pk=job_id, status=JobStatus.RUNNING).update(
+        file=job.file.name, input_hash=job.input_hash, status=JobStatus.DONE, finished_at=timezone.now()
+    )
+    if finished != 1:
+        job.file.delete(save=False)
+        logger.info("report job %s cancelled while its file was stored", job_id)
+
+
+def _cancelled(job_id: int) -> bool:
+    """Checked between the steps of a render: the job was cancelled (or taken from this run)."""
+    if ReportJob.objects.filter(pk=job_id, status=JobStatus.RUNNING).exists():
+        return False
+    logger.info("report job %s cancelled during its render", job_id)
+    return True
 
 
 @shared_task(name="reports.sweep_jobs", ignore_result=True)

@@ -9,5 +9,6 @@ urlpatterns = [
         "c/<slug:slug>/reports/jobs/<int:pk>/status.json", views.report_job_status, name="report_job_status"
     ),
     path("c/<slug:slug>/reports/jobs/<int:pk>/retry/", views.report_job_retry, name="report_job_retry"),
+    path("c/<slug:slug>/reports/jobs/<int:pk>/cancel/", views.report_job_cancel, name="report_job_cancel"),
     path("c/<slug:slug>/reports/preview/<str:kind>/<int:year>/", views.report_preview, name="report_preview"),
 ]

@@ -36,7 +36,13 @@ from meetings.forms import fiscal_year_choices
 from reports.models import BODY_DOCUMENTS, DocumentKind, JobStatus, ReportJob
 from reports.rendering import DocumentRequestError, check_request, render_html
 from reports.selectors import data_fiscal_years
-from reports.services import ReportRetryRefused, report_request, report_retry
+from reports.services import (
+    ReportCancelRefused,
+    ReportRetryRefused,
+    report_cancel,
+    report_request,
+    report_retry,
+)
 
 PAGE_SIZE = 20
 PENDING = (JobStatus.QUEUED, JobStatus.RUNNING)
@@ -155,6 +161,13 @@ def _status_payload(council: Council, job: ReportJob) -> dict:
     }
 
 
+def may_cancel(user, council: Council, job: ReportJob) -> bool:
+    """Who asked for the job, or the secretariat."""
+    return (job.requested_by_id is not None and job.requested_by_id == user.pk) or is_secretariat_of(
+        user, council.pk
+    )
+
+
 @login_required
 @require_safe
 def report_job(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
@@ -165,6 +178,7 @@ def report_job(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         job=job,
         pending=job.status in PENDING,
         can_retry=job.status == JobStatus.FAILED and may_request(request.user, council, job.kind, job.body),
+        can_cancel=job.status in PENDING and may_cancel(request.user, council, job),
         fiscal_year_label=format_fiscal_year(job.fiscal_year),
     )
     return render(request, "reports/pages/report_job.html", context)
@@ -196,6 +210,21 @@ def report_job_retry(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 def _kind_label(kind: str) -> str:
     return DocumentKind(kind).label if kind in DocumentKind.values else kind
+
+
+@login_required
+@require_POST
+def report_job_cancel(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    council, job = _job_for_user(request, slug, pk)
+    if not may_cancel(request.user, council, job):
+        raise PermissionDenied("この帳票の作成を取り消せるのは、依頼した人と事務局です。")
+    try:
+        report_cancel(job=job)
+    except ReportCancelRefused as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "帳票の作成を取り消しました。")
+    return redirect("report_job", council.slug, job.pk)
 
 
 @login_required

@@ -18,6 +18,7 @@ import csv
 import datetime as dt
 import io
 import re
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -29,6 +30,14 @@ from import_export.results import RowResult
 
 from council.access import record_case_conference_read
 from council.models import BodyKind
+from spreadsheets.limits import (
+    LimitExceeded,
+    SpreadsheetError,
+    bounded_rows,
+    cell_too_long,
+    check_zip,
+    import_limits,
+)
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -40,10 +49,6 @@ MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 # Files with more data rows than this are previewed and imported by a Celery task
 # (spreadsheets.tasks.import_spreadsheet), with progress shown; smaller ones in the request.
 LARGE_IMPORT_ROWS = 2000
-
-
-class SpreadsheetError(ValueError):
-    """The file as a whole cannot be read; the message is for the user."""
 
 
 # What can be imported and exported, in the order pages list it. Each app registers its own
@@ -115,13 +120,18 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def _table(raw_rows: Iterable[Iterable[Any]], encoding: str) -> Table:
-    # Streamed: one raw row at a time (openpyxl read_only / csv.reader), only the kept rows stay.
+def _table(
+    raw_rows: Iterable[Iterable[Any]], encoding: str, should_stop: Callable[[], bool] | None = None
+) -> Table:
+    # Streamed: one raw row at a time (openpyxl read_only / csv.reader), only the kept rows stay,
+    # and the file is refused at the first row past a limit (spreadsheets.limits).
     # The header is the first non-blank row (a title row above it would be a second table).
     headers: list[str] | None = None
     width = 0
     rows, numbers = [], []
-    for index, raw in enumerate(raw_rows, start=1):
+    for index, raw in enumerate(bounded_rows(raw_rows), start=1):
+        if should_stop is not None and index % 1000 == 0 and should_stop():
+            raise ImportCancelled
         row = [_cell(v) for v in raw]
         if headers is None:
             if any(v not in (None, "") for v in row):
@@ -142,21 +152,20 @@ def _table(raw_rows: Iterable[Iterable[Any]], encoding: str) -> Table:
     return Table(headers=headers, rows=rows, line_numbers=numbers, encoding=encoding)
 
 
-def read_table(data: bytes, filename: str = "") -> Table:
+def read_table(data: bytes, filename: str = "", should_stop: Callable[[], bool] | None = None) -> Table:
     """Read an uploaded spreadsheet, whatever Excel saved it as."""
     if not data:
         raise SpreadsheetError("ファイルが空です。")
     if len(data) > MAX_UPLOAD_BYTES:
         raise SpreadsheetError("ファイルが大きすぎます（10MBまで）。")
     if data.startswith(b"PK\x03\x04"):
-        import openpyxl
-
+        book, sheet = _open_xlsx(data)
         try:
-            book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        except Exception:
-            raise SpreadsheetError("Excel ファイルを開けません。壊れていないか確認してください。") from None
-        try:
-            return _table(book.worksheets[0].iter_rows(values_only=True), "xlsx")
+            return _table(sheet.iter_rows(values_only=True), "xlsx", should_stop)
+        except SpreadsheetError:
+            raise
+        except Exception:  # a member that inflates past its declared size fails its CRC here
+            raise SpreadsheetError(BROKEN_XLSX) from None
         finally:
             book.close()
     if data.startswith(b"\xd0\xcf\x11\xe0"):
@@ -164,6 +173,36 @@ def read_table(data: bytes, filename: str = "") -> Table:
             "古い Excel 形式（.xls）は読めません。Excel で「.xlsx」または CSV で保存し直してください。"
         )
     text, encoding = decode_text(data)
+    rows = _csv_rows(text, filename)
+    try:
+        return _table(([_unguard(v) for v in row] for row in rows), encoding, should_stop)
+    except csv.Error as error:
+        raise _csv_error(error) from None
+
+
+BROKEN_XLSX = "Excel ファイルを開けません。壊れていないか確認してください。"
+
+
+def _open_xlsx(data: bytes):
+    """The workbook (read_only) and its first sheet, after the zip passed ``check_zip``.
+
+    read_only openpyxl trusts the sheet's recorded ``<dimension>``: it would cut the rows of a
+    sheet whose dimension is smaller than its content, and pad every row of one that declares
+    16,384 columns. ``reset_dimensions`` makes it read the rows that are really there."""
+    check_zip(data)
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:
+        raise SpreadsheetError(BROKEN_XLSX) from None
+    sheet = book.worksheets[0]
+    if hasattr(sheet, "reset_dimensions"):
+        sheet.reset_dimensions()
+    return book, sheet
+
+
+def _csv_rows(text: str, filename: str):
     if "\x00" in text:
         raise SpreadsheetError("CSV または Excel（.xlsx）ファイルを選んでください。")
     dialect = (
@@ -171,8 +210,13 @@ def read_table(data: bytes, filename: str = "") -> Table:
         if filename.lower().endswith((".tsv", ".txt")) and "\t" in text.split("\n", 1)[0]
         else "excel"
     )
-    rows = csv.reader(io.StringIO(text, newline=""), dialect=dialect)
-    return _table(([_unguard(v) for v in row] for row in rows), encoding)
+    return csv.reader(io.StringIO(text, newline=""), dialect=dialect)
+
+
+def _csv_error(error: csv.Error) -> SpreadsheetError:
+    if "field limit" in str(error):  # a field past the csv module's 131,072 characters
+        return cell_too_long()
+    return SpreadsheetError("CSV ファイルを読めません。Excel で CSV として保存し直してください。")
 
 
 # The downloadable templates mark their example rows in a first column of their own: a row with
@@ -222,34 +266,68 @@ def _unguard(value: str) -> str:
     return value[1:] if value.startswith("'") and _is_formula_like(value[1:]) else value
 
 
-def count_data_rows(data: bytes) -> int:
-    """About how many data rows a file has, cheaply (to choose the request or the task path).
+@dataclass
+class Screened:
+    """What the request learnt of a file before choosing the request or the task path."""
 
-    CSV: the records (csv.reader, no cell conversion); XLSX: the sheet's recorded dimension,
-    else its rows. 0 when the file cannot be read (the import then reports why).
-    """
-    if data.startswith(b"PK\x03\x04"):
-        import openpyxl
+    rows: int  # data rows counted (non-blank rows below the header)
+    complete: bool  # False: the time ran out before the end (the task reads the rest)
 
-        try:
-            book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        except Exception:
-            return 0
-        try:
-            sheet = book.worksheets[0]
-            rows = sheet.max_row if sheet.max_row else sum(1 for _ in sheet.iter_rows(values_only=True))
-        finally:
-            book.close()
-        return max(0, (rows or 0) - 1)
+    @property
+    def large(self) -> bool:
+        return not self.complete or self.rows > LARGE_IMPORT_ROWS
+
+
+def screen(data: bytes, filename: str = "", *, seconds: float | None = None) -> Screened:
+    """Count a file's data rows under the limits, in the request: raises ``LimitExceeded`` (the
+    zip before openpyxl opens it, then at the first row past a limit), and stops after
+    ``seconds`` (default ``IMPORT_SCREEN_SECONDS``), so that a request never reads for long.
+
+    Another fault (not a spreadsheet, a broken file) counts 0 rows: the import then says why."""
+    from django.conf import settings
+
+    deadline = time.monotonic() + (settings.IMPORT_SCREEN_SECONDS if seconds is None else seconds)
+    book = None
     try:
-        text, _ = decode_text(data)
-    except SpreadsheetError:
+        if data.startswith(b"PK\x03\x04"):
+            book, sheet = _open_xlsx(data)
+            raw_rows = sheet.iter_rows(values_only=True)
+        else:
+            raw_rows = _csv_rows(decode_text(data)[0], filename)
+        filled = 0
+        for number, row in enumerate(bounded_rows(raw_rows, import_limits()), start=1):
+            if any(v not in (None, "") for v in row):
+                filled += 1
+            if number % 1000 == 0 and time.monotonic() > deadline:
+                return Screened(rows=max(0, filled - 1), complete=False)
+        return Screened(rows=max(0, filled - 1), complete=True)
+    except LimitExceeded:
+        raise
+    except csv.Error as error:
+        exc = _csv_error(error)
+        if isinstance(exc, LimitExceeded):
+            raise exc from None
+        return Screened(rows=0, complete=True)
+    except Exception:
+        return Screened(rows=0, complete=True)
+    finally:
+        if book is not None:
+            book.close()
+
+
+def count_data_rows(data: bytes) -> int:
+    """The data rows of a file (0 when it cannot be read or is past a limit)."""
+    try:
+        return screen(data, seconds=float("inf")).rows
+    except LimitExceeded:
         return 0
-    return max(0, sum(1 for _ in csv.reader(io.StringIO(text, newline=""))) - 1)
 
 
 def is_large(data: bytes) -> bool:
-    return count_data_rows(data) > LARGE_IMPORT_ROWS
+    try:
+        return screen(data).large
+    except LimitExceeded:
+        return False  # refused at once by the request path
 
 
 # --- Importing ---------------------------------------------------------------------------------
@@ -319,6 +397,12 @@ PROGRESS_EVERY = 100
 
 class _Failed(Exception):
     """Raised inside the transaction to roll it back when the import found errors."""
+
+
+class ImportCancelled(BaseException):  # noqa: N818 (not an error: the user asked for it)
+    """The import was cancelled (``should_stop`` said so): raised between rows and just before the
+    commit, inside the transaction, which rolls back. A BaseException, so that django-import-export's
+    per-row ``except Exception`` does not record it as a row error and read on."""
 
 
 def _column_of(resource: CouncilResource, key: str) -> str:
@@ -425,6 +509,7 @@ def run_import(
     dry_run: bool = True,
     progress: Progress | None = None,
     fiscal_year: int | None = None,
+    should_stop: Callable[[], bool] | None = None,
 ) -> ImportReport:
     """Import a spreadsheet into ``council``: all rows or none. ``dry_run`` only reports.
 
@@ -433,11 +518,15 @@ def run_import(
 
     ``progress(done, total)`` is called as rows are read (every ``PROGRESS_EVERY`` rows and at the
     end); the task of large imports records it for the progress page.
+
+    ``should_stop()`` is asked every 1,000 rows read, every ``PROGRESS_EVERY`` rows imported and
+    once more before the commit; when it says yes, ``ImportCancelled`` is raised and nothing is
+    saved (the task of large imports asks whether the user pressed 「取り消す」).
     """
     report = ImportReport(resource=resource_name, dry_run=dry_run)
     try:
         resource = get_resource(resource_name, council=council, user=user, fiscal_year=fiscal_year)
-        table = read_table(data, filename)
+        table = read_table(data, filename, should_stop)
     except SpreadsheetError as exc:
         report.errors.append(str(exc))
         return report
@@ -475,7 +564,17 @@ def run_import(
     total = len(dataset)
     if progress is not None:
         progress(0, total)
-        resource.on_row = lambda number: progress(number, total) if number % PROGRESS_EVERY == 0 else None
+
+    def on_row(number: int) -> None:
+        if number % PROGRESS_EVERY:
+            return
+        if should_stop is not None and should_stop():
+            raise ImportCancelled
+        if progress is not None:
+            progress(number, total)
+
+    if progress is not None or should_stop is not None:
+        resource.on_row = on_row
 
     def line(number: int) -> int:
         return table.line_numbers[number - 1] if 0 < number <= len(table.line_numbers) else number + 1
@@ -521,6 +620,8 @@ def run_import(
                         else [],
                     )
                 )
+            if should_stop is not None and should_stop():
+                raise ImportCancelled  # the last rows are written, not committed: roll back
             if report.errors or dry_run:
                 raise _Failed
     except _Failed:

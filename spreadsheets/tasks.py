@@ -3,7 +3,8 @@
 The upload already lies under MEDIA_ROOT/imports/<token>.bin with its <token>.json (who, which
 council, which resource). The job's state is one more small file there, <token>.job.json:
 
-    {"phase": "preview" | "import", "status": "queued" | "running" | "done" | "failed",
+    {"phase": "preview" | "import",
+     "status": "queued" | "running" | "done" | "failed" | "cancelled",
      "done": rows read, "total": rows in the file, "report": the ImportReport when done}
 
 It is written whole and renamed into place, so the progress page never reads half a file. The
@@ -28,7 +29,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from council.models import Council
-from spreadsheets.tables import ImportReport, RowReport, run_import
+from spreadsheets.tables import ImportCancelled, ImportReport, RowReport, run_import
 
 logger = logging.getLogger(__name__)
 
@@ -41,6 +42,9 @@ DISPATCH_FAILED_MESSAGE = (
 )
 WORKER_LOST_MESSAGE = (
     "取り込みの途中で処理が止まりました（何も保存していません）。もう一度ファイルを選んでお試しください。"
+)
+CANCELLED_MESSAGE = (
+    "取り込みを取り消しました。何も保存していません。必要なときは、もう一度ファイルを選んでください。"
 )
 PHASES = ("preview", "import")
 # A queued or running phase whose state file has not changed for this long was left by a worker
@@ -80,9 +84,31 @@ def write_state(token: str, **state) -> dict:
     return state
 
 
+def _cancel_path(token: str) -> Path:
+    return upload_dir() / f"{token}.cancel"
+
+
+def cancel_requested(token: str) -> bool:
+    return _cancel_path(token).exists()
+
+
+def import_cancel(token: str) -> bool:
+    """「取り消す」: a queued phase is cancelled at once; a running one when its worker next checks
+    (every 1,000 rows read, every 100 rows imported, and before the commit: nothing is saved).
+    False when the phase has already ended."""
+    state = read_state(token)
+    if state is None or state.get("status") not in ("queued", "running"):
+        return False
+    _cancel_path(token).touch()
+    if state["status"] == "queued":
+        write_state(token, **{**state, "status": "cancelled", "error": CANCELLED_MESSAGE})
+    return True
+
+
 def drop_state(token: str) -> None:
     folder = upload_dir()
     _state_path(token).unlink(missing_ok=True)
+    _cancel_path(token).unlink(missing_ok=True)
     for phase in (*PHASES, "confirm"):
         (folder / f"{token}.{phase}.claim").unlink(missing_ok=True)
 
@@ -147,6 +173,9 @@ def import_spreadsheet(self, token: str, phase: str) -> None:
         logger.info("import %s: upload gone", token)
         return
     state = {"phase": phase, "status": "running", "done": 0, "total": 0, "report": None}
+    if cancel_requested(token):  # cancelled while it waited
+        write_state(token, **{**state, "status": "cancelled", "error": CANCELLED_MESSAGE})
+        return
     write_state(token, **state)
     last = [0.0]
 
@@ -169,7 +198,13 @@ def import_spreadsheet(self, token: str, phase: str) -> None:
             dry_run=phase == "preview",
             progress=progress,
             fiscal_year=meta.get("fiscal_year"),
+            should_stop=lambda: cancel_requested(token),
         )
+    except ImportCancelled:
+        logger.info("import %s/%s cancelled", token, phase)
+        state.update(status="cancelled", error=CANCELLED_MESSAGE)
+        write_state(token, **state)
+        return
     except Exception:
         logger.exception("import %s/%s failed", token, phase)
         state.update(status="failed", error=FAILED_MESSAGE)

@@ -44,12 +44,22 @@ from spreadsheets.tables import (
     RESOURCE_LABELS,
     XLSX_CONTENT_TYPE,
     ImportReport,
+    LimitExceeded,
     export_bytes,
-    is_large,
     run_import,
+    screen,
     template_bytes,
 )
-from spreadsheets.tasks import claim, drop_state, import_queue, read_state, report_from_dict, upload_dir
+from spreadsheets.tasks import (
+    cancel_requested,
+    claim,
+    drop_state,
+    import_cancel,
+    import_queue,
+    read_state,
+    report_from_dict,
+    upload_dir,
+)
 
 _TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 # Uploads nobody confirmed are removed after a day (checked whenever a new file is stored).
@@ -211,9 +221,16 @@ class CheckedUpload:
 def check_upload(
     *, user, council: Council, resource: str, upload, fiscal_year: int | None = None
 ) -> CheckedUpload:
-    """The first step of every import (the page and the admin): dry-run the file, here or on the worker."""
+    """The first step of every import (the page and the admin): dry-run the file, here or on the worker.
+
+    The request reads the file's rows for a few seconds at most (``screen``): a file past a limit
+    is refused here, a large one (or one not read to its end in that time) goes to the worker."""
     data = upload.read()
-    if is_large(data):
+    try:
+        screened = screen(data, upload.name)
+    except LimitExceeded as refusal:
+        return CheckedUpload(report=ImportReport(resource=resource, dry_run=True, errors=[str(refusal)]))
+    if screened.large:
         token = _store_upload(
             data=data,
             user_id=user.pk,
@@ -255,6 +272,7 @@ def _job_page(request: HttpRequest, council: Council, token: str) -> HttpRespons
         raise Http404
     if state["status"] in ("queued", "running"):
         total, done = state.get("total") or 0, state.get("done") or 0
+        cancelling = cancel_requested(token)
         context = council_context(
             request,
             council,
@@ -266,9 +284,11 @@ def _job_page(request: HttpRequest, council: Council, token: str) -> HttpRespons
             percent=int(done * 100 / total) if total else 0,
             refresh=PROGRESS_REFRESH_SECONDS,
             threshold=LARGE_IMPORT_ROWS,
+            token=token,
+            cancelling=cancelling,
         )
         return render(request, "spreadsheets/import_progress.html", context)
-    if state["status"] == "failed":
+    if state["status"] in ("failed", "cancelled"):
         _drop_upload(token)
         context = council_context(
             request,
@@ -282,7 +302,8 @@ def _job_page(request: HttpRequest, council: Council, token: str) -> HttpRespons
             percent=0,
             threshold=LARGE_IMPORT_ROWS,
         )
-        return render(request, "spreadsheets/import_progress.html", context, status=500)
+        status = 500 if state["status"] == "failed" else 200
+        return render(request, "spreadsheets/import_progress.html", context, status=status)
     report = report_from_dict(state["report"])
     if state["phase"] == "preview":
         if report.has_errors:
@@ -359,6 +380,17 @@ def import_confirm(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     _drop_upload(token)
     _imported(request, report, meta["resource"])
     return redirect("imports", council.slug)
+
+
+@login_required
+@require_POST
+def import_cancel_view(request: HttpRequest, slug: str, token: str) -> HttpResponse:
+    """「取り消す」 on the progress page of a large import (only its uploader sees the job)."""
+    council = _secretariat_council(request, slug)
+    _load_meta(token, user_id=request.user.pk, council_id=council.pk)
+    if not import_cancel(token):
+        messages.error(request, "この処理はすでに終わっているため、取り消せません。")
+    return redirect(_job_url(council, token))
 
 
 def _download(data: bytes, filename: str, content_type: str) -> HttpResponse:

@@ -30,6 +30,8 @@
         return;
       }
     }
+    if (data.status === "cancelled") { window.location.reload(); return; }
+    show(box.querySelector(".job-cancel"), data.pending);
     show(error, data.status === "failed");
     var link = box.querySelector(".job-download-link");
     if (data.file_url) { link.setAttribute("href", data.file_url); }

@@ -262,6 +262,7 @@ TABLE: dict[str, list[Case]] = {
     # imports / exports (事務局 only)
     "imports": [Case(slug, SECRETARIAT_ONLY)],
     "import_confirm": [Case(lambda w, who, v: {"slug": w.council.slug, "token": "abc"}, post_only())],
+    "import_cancel": [Case(lambda w, who, v: {"slug": w.council.slug, "token": "abc"}, post_only())],
     "import_template": [
         Case(lambda w, who, v: {"slug": w.council.slug, "resource": "organizations"}, SECRETARIAT_ONLY)
     ],
@@ -355,6 +356,7 @@ TABLE: dict[str, list[Case]] = {
     ],
     "report_job_status": [Case(job, BODY_READ), Case(job, CASE_ONLY_SECRETARIAT, "case")],
     "report_job_retry": [Case(job, post_only())],
+    "report_job_cancel": [Case(job, post_only())],
     "report_preview": [
         Case(lambda w, who, v: {"slug": w.council.slug, "kind": "schedule", "year": YEAR}, COUNCIL_READERS)
     ],
