@@ -438,7 +438,9 @@ def record_case_conference_read(user: AnyUser, body: Body, subject: Model | str)
 
 
 def get_body_for_user(user: AnyUser, council: Council, pk: int, *, write: bool = False) -> Body:
-    body = Body.objects.select_related("parent", "council").filter(council=council, pk=pk).first()
+    body = (
+        Body.objects.select_related("parent", "predecessor", "council").filter(council=council, pk=pk).first()
+    )
     if body is None:
         raise Http404
     check_body(user, body, write=write)

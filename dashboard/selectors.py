@@ -11,7 +11,19 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q
+from django.db.models import (
+    Count,
+    Exists,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    prefetch_related_objects,
+)
+from django.db.models.functions import Coalesce
 
 from council.access import readable_bodies, visible_bodies
 from council.models import Body, BodyKind, BodyStatusKind, Council
@@ -49,23 +61,23 @@ class TreeRow:
         return BodyStatusKind(self.status).label
 
 
+def _count(rows) -> Subquery:
+    """``COUNT(*)`` of ``rows`` whose ``body`` is the outer body, as a scalar subquery (0 when none)."""
+    counted = rows.filter(body=OuterRef("pk")).order_by().values("body").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
 def council_tree(*, council: Council, user: AnyUser, fiscal_year: int) -> list[TreeRow]:
     """The bodies the user may open, in tree order, with their state and counts in the 年度."""
     bodies = list(
         visible_bodies(user, council)  # names in the tree; a case conference opens after the pledge
         .prefetch_related("statuses", "names")
         .annotate(
-            held=Count(
-                "meetings",
-                filter=Q(meetings__fiscal_year=fiscal_year, meetings__status="held"),
-                distinct=True,
-            ),
-            planned=Count(
-                "meetings",
-                filter=Q(meetings__fiscal_year=fiscal_year, meetings__status="planned"),
-                distinct=True,
-            ),
-            open_issues=Count("issues", filter=Q(issues__status__in=OPEN_STATUSES), distinct=True),
+            # One correlated count each: joining meetings and issues in one GROUP BY multiplied their
+            # rows (meetings × issues per body), growing with the square of the years kept.
+            held=_count(Meeting.objects.filter(fiscal_year=fiscal_year, status=MeetingStatus.HELD)),
+            planned=_count(Meeting.objects.filter(fiscal_year=fiscal_year, status=MeetingStatus.PLANNED)),
+            open_issues=_count(RegionalIssue.objects.filter(status__in=OPEN_STATUSES)),
         )
     )
     bodies = [b for b in bodies if exists_in(b, fiscal_year)]
@@ -85,17 +97,14 @@ def council_tree(*, council: Council, user: AnyUser, fiscal_year: int) -> list[T
 
 def body_page(*, body: Body, fiscal_year: int) -> dict:
     """Everything the body page shows, in a fixed number of queries."""
-    body = (
-        Body.objects.select_related("parent", "predecessor", "council")
-        .prefetch_related(
-            "statuses",
-            "names",
-            "successors",
-            Prefetch(
-                "children", queryset=Body.objects.order_by("sort_order", "id").prefetch_related("statuses")
-            ),
-        )
-        .get(pk=body.pk)
+    # The body as the access layer fetched it (parent and council joined): its relations are added
+    # to it rather than fetching it a second time.
+    prefetch_related_objects(
+        [body],
+        "statuses",
+        "names",
+        "successors",
+        Prefetch("children", queryset=Body.objects.order_by("sort_order", "id").prefetch_related("statuses")),
     )
     meetings = list(
         Meeting.objects.filter(body=body, fiscal_year=fiscal_year)
