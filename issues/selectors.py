@@ -14,7 +14,20 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import ExtractMonth, ExtractYear
 from django.http import Http404
 from django.utils import timezone
 
@@ -34,7 +47,13 @@ from council.access import (
 )
 from council.models import Body, BodyKind, Council, RoleKind
 from council.tree import ancestors, descendants
-from council.wareki import add_months, current_fiscal_year, fiscal_year_bounds, fiscal_year_of
+from council.wareki import (
+    FISCAL_YEAR_START_MONTH,
+    add_months,
+    current_fiscal_year,
+    fiscal_year_bounds,
+    fiscal_year_of,
+)
 from issues.models import OPEN_STATUSES, ActionPlan, ActionPlanRow, IssueMove, IssueStatus, RegionalIssue
 from issues.workflow import CLOSED_BY_OUTCOME
 from meetings.models import Meeting
@@ -178,27 +197,38 @@ class Funnel:
 def issue_funnel(*, user: User, council: Council) -> Funnel:
     """How many visible issues stand at each open stage, and how many closed each 年度 by outcome.
 
-    The 年度 of a closed issue is that of the move that closed it (two queries whatever the size).
+    The 年度 of a closed issue is that of the move that closed it (two grouped queries whatever the size).
     """
     visible = issues_visible_to(user, council)
-    counts: dict[str, int] = {}
-    for status in visible.values_list("status", flat=True).order_by():
-        counts[status] = counts.get(status, 0) + 1
-    closing = (
+    counts = dict(visible.order_by().values_list("status").annotate(n=Count("pk", distinct=True)))
+    closing_statuses = [*CLOSED_BY_OUTCOME, IssueStatus.MERGED]
+    # A reopened and closed again issue counts once, in the 年度 it was last closed (local time).
+    last_closing = (
+        IssueMove.objects.filter(issue=OuterRef("issue"), to_status__in=closing_statuses)
+        .order_by("-at", "-id")
+        .values("pk")[:1]
+    )
+    closed = (
         IssueMove.objects.filter(
             issue__in=visible.exclude(status__in=OPEN_STATUSES).values("pk"),
-            to_status__in=[*CLOSED_BY_OUTCOME, IssueStatus.MERGED],
+            to_status__in=closing_statuses,
+            pk=Subquery(last_closing),
         )
-        .values_list("issue_id", "to_status", "at")
-        .order_by("issue_id", "at", "id")
+        .annotate(year=ExtractYear("at"), month=ExtractMonth("at"))
+        .annotate(
+            fiscal_year=Case(
+                When(month__gte=FISCAL_YEAR_START_MONTH, then=F("year")),
+                default=F("year") - 1,
+                output_field=IntegerField(),
+            )
+        )
+        .order_by()
+        .values_list("fiscal_year", "to_status")
+        .annotate(n=Count("pk"))
     )
-    last: dict[int, tuple[str, dt.datetime]] = {}
-    for issue_id, status, at in closing:
-        last[issue_id] = (status, at)  # a reopened and closed again issue counts once, when last closed
     years: dict[int, list[int]] = {}
-    for status, at in last.values():
-        year = fiscal_year_of(timezone.localtime(at).date())
-        years.setdefault(year, [0] * len(OUTCOMES))[OUTCOMES.index(status)] += 1  # type: ignore[arg-type]  # str enum
+    for year, status, n in closed:
+        years.setdefault(year, [0] * len(OUTCOMES))[OUTCOMES.index(status)] += n  # type: ignore[arg-type]  # str enum
     return Funnel(
         stages=[(s.value, s.label, counts.get(s, 0)) for s in FUNNEL_STAGES],
         closed_years=sorted(years.items(), reverse=True),
