@@ -61,7 +61,7 @@ class TreeRow:
         return BodyStatusKind(self.status).label
 
 
-def _count(rows) -> Subquery:
+def _count(rows) -> Coalesce:
     """``COUNT(*)`` of ``rows`` whose ``body`` is the outer body, as a scalar subquery (0 when none)."""
     counted = rows.filter(body=OuterRef("pk")).order_by().values("body").annotate(n=Count("pk")).values("n")
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)

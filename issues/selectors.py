@@ -228,7 +228,7 @@ def issue_funnel(*, user: User, council: Council) -> Funnel:
     )
     years: dict[int, list[int]] = {}
     for year, status, n in closed:
-        years.setdefault(year, [0] * len(OUTCOMES))[OUTCOMES.index(status)] += n  # type: ignore[arg-type]  # str enum
+        years.setdefault(year, [0] * len(OUTCOMES))[OUTCOMES.index(status)] += n
     return Funnel(
         stages=[(s.value, s.label, counts.get(s, 0)) for s in FUNNEL_STAGES],
         closed_years=sorted(years.items(), reverse=True),
