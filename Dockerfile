@@ -28,4 +28,6 @@ RUN useradd --system --uid 1000 --home-dir /app app \
 USER app
 
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi", "-b", "0.0.0.0:8000", "--workers", "3"]
+# Workers: gunicorn reads WEB_CONCURRENCY; 2 sync workers per 2 cores measured best (docs/benchmarks.md, pages).
+ENV WEB_CONCURRENCY=2
+CMD ["gunicorn", "config.wsgi", "-b", "0.0.0.0:8000"]

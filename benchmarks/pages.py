@@ -393,7 +393,7 @@ def render(info, built, sweep, chosen, summary, rounds, n_single, seconds, elaps
         HEADING,
         "",
         f"Date: {dt.datetime.now(dt.UTC).date().isoformat()}. Machine: {platform.node() or 'vm'}, {platform.machine()}, "
-        f"{os.cpu_count()} CPUs, shared with other work (load average {load_avg:.1f} at the end), "
+        f"{os.cpu_count()} CPUs (load average {load_avg:.1f} at the end, the benchmark's own wrk and gunicorn included), "
         f"Python {platform.python_version()}, PostgreSQL, gunicorn. Run: `.venv/bin/python benchmarks/pages.py` "
         f"({elapsed / 60:.0f} min; {rounds} rounds, best of {n_single} single requests, `wrk -t2 -c{CONNECTIONS} -d{seconds}s`).",
         "",
