@@ -214,6 +214,14 @@ def _pg_restore(db: dict[str, Any], dump: Path, *, force: bool) -> dict[str, int
                 f"（postgresql-client）を入れてください。詳細: {message}"
             )
         raise BackupError(f"pg_restore が失敗しました。データベースは元のままです。詳細: {message}")
+    # pg_restore leaves the planner without statistics until autovacuum comes round; the first
+    # requests would run on plans for empty tables (docs/decisions.md, the page benchmark).
+    conn = _pg_connect(db, autocommit=True)
+    try:
+        with conn.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    finally:
+        conn.close()
     conn = _pg_connect(db)
     try:
         with conn.cursor() as cursor:

@@ -106,6 +106,14 @@ def test_postgres_round_trip_holds_every_row_and_file(kawasemi, media, scratch_d
     assert result.mismatches == []
     assert _restored_counts(scratch_db) == before_rows
     assert _files(restored_media) == before_files
+    # The planner has column statistics at once: pg_restore alone leaves pg_stats empty until
+    # autovacuum comes round (only ANALYZE fills it).
+    params = {k.lower(): scratch_db[k] for k in ("HOST", "PORT", "USER", "PASSWORD") if scratch_db.get(k)}
+    with psycopg.connect(dbname=scratch_db["NAME"], **params) as conn:
+        analysed = conn.execute(
+            "SELECT count(*) FROM pg_stats WHERE schemaname = 'public' AND tablename = 'meetings_meeting'"
+        ).fetchone()[0]
+    assert analysed > 0
 
     # A second restore into the now filled database is refused, with --force it overwrites.
     with pytest.raises(Exception, match="空ではありません。.*--force"):
