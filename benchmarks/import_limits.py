@@ -26,29 +26,13 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("KYOGIKAI_VAR_DIR", "/tmp/benchlim")
 
-import datetime as dt  # noqa: E402
 
-from benchmarks.imports import BODIES, HEADERS  # noqa: E402
+from benchmarks.imports import BODIES, HEADERS, rows  # noqa: E402
 
 
 def _rows(count: int):
     """benchmarks/imports.py's rows, one meeting a day per body (50,000 rows end in 2017)."""
-    start = dt.date(1990, 4, 1)
-    for i in range(count):
-        date = start + dt.timedelta(days=i // len(BODIES))
-        yield [
-            BODIES[i % len(BODIES)],
-            "",
-            date.strftime("%Y/%m/%d"),
-            "14:00",
-            "16:00",
-            "対面",
-            "市役所 第1会議室",
-            "開催済",
-            str(5 + i % 20),
-            str(10 + i % 30),
-            "・事例検討（地域移行）\n・部会の年間計画",
-        ]
+    return rows(count, days_apart=1)
 
 
 def _csv(count: int) -> bytes:

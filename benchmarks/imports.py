@@ -60,10 +60,11 @@ def maxrss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def rows():
+def rows(count: int = ROWS, *, days_apart: int = 2):
+    """``count`` held meetings of the five bodies, one round every ``days_apart`` days from 1990."""
     start = dt.date(1990, 4, 1)
-    for i in range(ROWS):
-        date = start + dt.timedelta(days=i // len(BODIES) * 2)
+    for i in range(count):
+        date = start + dt.timedelta(days=i // len(BODIES) * days_apart)
         yield [
             BODIES[i % len(BODIES)],
             "",

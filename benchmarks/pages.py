@@ -43,10 +43,13 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.docsection import replace_section  # noqa: E402
+
 PY = (
     str(ROOT / ".venv" / "bin" / "python") if (ROOT / ".venv" / "bin" / "python").exists() else sys.executable
 )
-DOC = ROOT / "docs" / "benchmarks.md"
 HEADING = "## ページの速さ (pages)"
 DB_PREFIX = os.environ.get("BENCH_PAGES_DB", "postgres://postgres@127.0.0.1:5432/kyogikai_pages")
 REDIS_URL = os.environ.get("BENCH_PAGES_REDIS", "redis://127.0.0.1:6379/12")
@@ -378,7 +381,7 @@ def main() -> None:
     section = render(info, built, sweep, chosen, summary, rounds, n_single, seconds, elapsed)
     print(section)
     if not quick:
-        write_section(section)
+        replace_section(HEADING, section)
 
 
 def _mark(ok: bool) -> str:
@@ -452,18 +455,6 @@ def render(info, built, sweep, chosen, summary, rounds, n_single, seconds, elaps
         f"{frame_small['rps']:.0f} / {frame_pref['rps']:.0f} req/s.",
     ]
     return "\n".join(lines) + "\n"
-
-
-def write_section(section: str) -> None:
-    text = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Benchmarks\n"
-    if HEADING in text:
-        start = text.index(HEADING)
-        rest = text[start + len(HEADING) :]
-        end = rest.find("\n## ")
-        text = text[:start] + section + ("" if end < 0 else "\n" + rest[end + 1 :])
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    DOC.write_text(text, encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -36,7 +36,10 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DOC = ROOT / "docs" / "benchmarks.md"
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.docsection import replace_section  # noqa: E402
+
 HEADING = "## 年次報告書のPDF (reports)"
 REPEAT = 5
 POSTGRES_URL = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/kyogikai_he_bench")
@@ -494,16 +497,7 @@ def write_section(runs: list[dict], load_at_start: float) -> None:
     lines += ["", RECYCLING]
     section = "\n".join(lines) + "\n"
 
-    # Re-read right before writing: another helper writes its own section of the same file.
-    text = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Benchmarks\n"
-    if HEADING in text:
-        start = text.index(HEADING)
-        rest = text[start + len(HEADING) :]
-        end = rest.find("\n## ")
-        text = text[:start] + section + ("" if end < 0 else "\n" + rest[end + 1 :])
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    DOC.write_text(text, encoding="utf-8")
+    replace_section(HEADING, section)
 
 
 if __name__ == "__main__":
