@@ -458,7 +458,9 @@ def render(info, built, sweep, chosen, summary, rounds, n_single, seconds, elaps
 
 
 if __name__ == "__main__":
-    if sys.argv[1:2] == ["--child"]:
+    if {"-h", "--help"} & set(sys.argv[1:]):
+        print(__doc__)
+    elif sys.argv[1:2] == ["--child"]:
         child()
     else:
         main()
