@@ -13,6 +13,8 @@ urlpatterns = [
     path("", include("accounts.urls")),  # 2段階認証 (before django.contrib.auth's accounts/ pages)
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("council.urls")),
+    path("", include("council.body_urls")),  # 会議体の設定 (secretariat)
+    path("", include("council.people_urls")),  # 人物・構成員 (secretariat)
     path("", include("dashboard.urls")),
     path("", include("meetings.urls")),
     path("", include("meetings.planning_urls")),
