@@ -5,7 +5,8 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.contrib.auth.forms import PasswordResetForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.core.validators import MaxLengthValidator
 from django.urls import reverse
 
 from accounts.mail import mail_send
@@ -93,3 +94,18 @@ class InvitationForm(forms.Form):
         self.fields["person"].queryset = people.select_related("organization")
         bodies = for_admin(Body.objects.filter(council=council), user)
         self.fields["body"].queryset = bodies.order_by("sort_order", "name")
+
+
+class LoginForm(AuthenticationForm):
+    """Django's sign-in form, with the user name's length checked before anyone is asked.
+
+    ``AuthenticationForm`` sets ``max_length`` after the field is built, so no validator enforces it:
+    a 300-character name went on to ``authenticate`` and to django-axes, whose record of failed
+    attempts holds 255 characters (a 500 page). With the validator, ``clean`` finds no user name
+    and says so in Japanese.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["username"]
+        field.validators.append(MaxLengthValidator(field.max_length))

@@ -1,8 +1,12 @@
+from django.contrib.auth.views import LoginView
 from django.urls import path
 
 from accounts import views
+from accounts.forms import LoginForm
 
 urlpatterns = [
+    # Before django.contrib.auth's own accounts/login/: the user name's length is checked (LoginForm).
+    path("accounts/login/", LoginView.as_view(authentication_form=LoginForm), name="login"),
     # Before django.contrib.auth's own accounts/password_reset/ (config/urls.py): the Japanese mail.
     path("accounts/password_reset/", views.password_reset, name="password_reset"),
     path("accounts/invite/<str:token>/", views.invitation_accept, name="invitation_accept"),
