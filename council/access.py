@@ -8,6 +8,7 @@ model of our apps is missing from the table.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeVar
 
@@ -15,8 +16,9 @@ from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
-from council.models import Body, BodyKind, Council, Membership, Role, RoleKind
+from council.models import Body, BodyKind, Council, Membership, MembershipRole, Role, RoleKind
 
 if TYPE_CHECKING:
     from typing import TypeAlias
@@ -70,14 +72,50 @@ _CACHE_ATTR = "_kyogikai_roles"
 
 
 def roles_of(user: AnyUser) -> list[Role]:
-    """The user's council roles, read once per user object (i.e. once per request)."""
+    """The user's council roles, read once per user object (i.e. once per request).
+
+    Two sources, one list: the roles granted on the account (``Role`` rows: 事務局 and 福祉課, and
+    body roles given by hand) and those its people's memberships give today (``membership_roles``).
+    Every rule below reads this list, so access follows the member list without a second one kept
+    in step.
+    """
     if not user.is_authenticated:
         return []
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is None:
         cached = list(Role.objects.filter(user_id=user.pk).select_related("council", "body"))
+        cached += membership_roles(
+            Membership.objects.filter(person__user_id=user.pk).filter(current_term_q())
+        )
         setattr(user, _CACHE_ATTR, cached)
     return cached
+
+
+def current_term_q(prefix: str = "", *, on: dt.date | None = None) -> Q:
+    """Memberships whose term covers ``on`` (today in Japan by default): they give access."""
+    on = on or timezone.localdate()
+    return Q(**{f"{prefix}term_start__lte": on}) & (
+        Q(**{f"{prefix}term_end__isnull": True}) | Q(**{f"{prefix}term_end__gte": on})
+    )
+
+
+def membership_roles(memberships: QuerySet[Membership]) -> list[Role]:
+    """The roles that memberships give: a 会長・部会長 edits the body, every other member reads it.
+
+    Unsaved ``Role`` objects with ``via`` set to the membership they come from (the access page shows
+    it as the reason); saved roles have no ``via``.
+    """
+    roles = []
+    for membership in memberships.select_related("body__council", "person"):
+        role = Role(
+            user_id=membership.person.user_id,  # type: ignore[misc]  # set: the query asks for a user
+            council=membership.body.council,
+            body=membership.body,
+            kind=RoleKind.CHAIR if membership.role == MembershipRole.CHAIR else RoleKind.MEMBER,
+        )
+        role.via = membership  # type: ignore[attr-defined]
+        roles.append(role)
+    return roles
 
 
 def forget_roles(user: AnyUser) -> None:
@@ -210,6 +248,8 @@ def council_models(*, every_app: bool = False) -> list[type[Model]]:
 # - 福祉課 (reviewer): reads every body except case conferences.
 # - 会議体の長 (chair): edits their own body; reads the council's bodies except case conferences.
 # - 構成員 (member): reads the bodies they sit in.
+# The body roles (chair, member) come from today's memberships as well as from roles granted by
+# hand (``roles_of``): a 会長・部会長 membership is a chair role, any other membership a member role.
 # - Case conferences (個別支援会議) hold personal data: only the secretariat and the roles given for
 #   that very body read them, and only after confirming the council's current pledge (below).
 # Outsiders get 404 (nothing tells them the record exists); readers who try to edit get 403.
@@ -335,10 +375,39 @@ def can_edit_body(user: AnyUser, body: Body) -> bool:
         return False
     if user.is_superuser:
         return True
-    return not pledge_required(user, body) and any(
+    return not pledge_required(user, body) and edits_by_role(user, body)
+
+
+def edits_by_role(user: AnyUser, body: Body) -> bool:
+    """The role part of ``can_edit_body`` (the pledge aside): 事務局, or the chair of that body."""
+    return any(
         role.kind == RoleKind.SECRETARIAT or (role.kind == RoleKind.CHAIR and role.body_id == body.pk)
         for role in council_roles(user, body.council_id)
     )
+
+
+def council_access(council: Council) -> list[AbstractUser]:
+    """Everyone who may open the council today, each with ``roles_of`` filled (two queries).
+
+    The roles granted in the council and those its current memberships give, as ``roles_of`` would
+    read them user by user: the access page and the pledge list show who can do what, and why.
+    """
+    granted = Role.objects.filter(council=council).select_related("user", "council", "body")
+    given = membership_roles(
+        Membership.objects.filter(body__council=council, person__user__isnull=False)
+        .filter(current_term_q())
+        .select_related("person__user")
+    )
+    users: dict[int, AbstractUser] = {}
+    for role in [*granted, *given]:
+        user = role.user if role.pk else role.via.person.user  # type: ignore[attr-defined]
+        users.setdefault(user.pk, user)
+        roles = getattr(users[user.pk], _CACHE_ATTR, None)
+        if roles is None:
+            roles = []
+            setattr(users[user.pk], _CACHE_ATTR, roles)
+        roles.append(role)
+    return list(users.values())
 
 
 def visible_bodies(user: AnyUser, council: Council) -> QuerySet[Body]:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import OuterRef, Subquery
 
+from council.access import council_access, roles_of
 from council.models import Council, Role
 from privacy.models import Pledge, PledgeConfirmation
 
@@ -55,16 +56,17 @@ class PledgeStatusRow:
 
 
 def pledge_status(*, council: Council) -> tuple[Pledge | None, list[PledgeStatusRow]]:
-    """Everyone with a role in the council, their roles and their confirmations (three queries)."""
+    """Everyone who opens the council today (a granted role or a current membership), their roles
+    and their confirmations (four queries)."""
     pledge = current_pledge(council)
     rows: dict[int, PledgeStatusRow] = {}
-    roles = (
-        Role.objects.filter(council=council)
-        .select_related("user", "body")
-        .order_by("user__last_name", "user__first_name", "user__username", "kind", "body__sort_order")
+    users = sorted(
+        council_access(council),
+        key=lambda u: (u.last_name, u.first_name, u.get_username()),
     )
-    for role in roles:
-        rows.setdefault(role.user_id, PledgeStatusRow(user=role.user)).roles.append(role)
+    for user in users:
+        roles = sorted(roles_of(user), key=lambda r: (r.kind, r.body.sort_order if r.body else -1))
+        rows[user.pk] = PledgeStatusRow(user=user, roles=roles)
     confirmations = (
         PledgeConfirmation.objects.filter(pledge__council=council, user_id__in=rows.keys())
         .select_related("pledge")

@@ -297,8 +297,8 @@ def _erase_account(*, user, council: Council) -> None:
     CalendarFeed.objects.filter(user=user, council=council).delete()
 
     forget_roles(user)
-    if Role.objects.filter(user=user).exists():
-        return  # still works for another council: only this council's access goes
+    if Role.objects.filter(user=user).exists() or Person.objects.filter(user=user).exists():
+        return  # still works for another council (a role, or a person there): only this council's access goes
     user.is_active = False
     user.first_name = ""
     user.last_name = ""

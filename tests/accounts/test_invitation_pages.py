@@ -109,6 +109,6 @@ def test_the_list_reads_a_fixed_number_of_queries(
     _invite_people(council, secretariat, range(invited))
     # session, user, council, roles, pledges; the invitations (with person, account, inviter);
     # which of their people may be named; the person and body pickers (count and rows each).
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         page = client.get(reverse("invitation_list", args=[council.slug]))
     assert page.content.decode().count("招待中") == invited

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from django.urls import reverse
-
 from axes.models import AccessAttempt
+from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
 

@@ -254,7 +254,7 @@ def test_roles_are_read_once_per_user_object(seeded, secretariat, django_assert_
     from meetings.models import Meeting
 
     user = type(secretariat).objects.get(pk=secretariat.pk)
-    with django_assert_num_queries(3):  # the roles, then one query per list
+    with django_assert_num_queries(4):  # the roles granted and given by memberships, then one query per list
         list(for_user(Body.objects.all(), user))
         list(for_user(Meeting.objects.all(), user))
     assert len(roles_of(user)) == 1

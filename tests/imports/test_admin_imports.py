@@ -178,13 +178,13 @@ def test_superuser_chooses_among_all_councils(client, council, other_council, su
 def test_change_list_query_count(client, council, bodies, secretariat, django_assert_num_queries):
     client.force_login(secretariat)
     client.get(_url("changelist"))  # warm the caches (content types, permissions)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         assert client.get(_url("changelist")).status_code == 200
 
 
 def test_councils_read_once_per_request(rf, council, other_council, secretariat, django_assert_num_queries):
     request = rf.get("/")
     request.user = secretariat
-    with django_assert_num_queries(2):  # the user's roles, then the councils
+    with django_assert_num_queries(3):  # the user's roles (granted, from memberships), then the councils
         assert admin_councils(request) == [council]
         assert admin_councils(request) == [council]  # both buttons: no second read

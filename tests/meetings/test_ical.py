@@ -183,7 +183,9 @@ def test_feed_meetings_window_and_query_count(secretariat, council, meetings, dj
     feed = CalendarFeed.objects.select_related("council", "user", "body").get(
         pk=calendar_feed_create(user=secretariat, council=council, scope=CalendarFeedScope.COUNCIL).pk
     )
-    with django_assert_num_queries(4):  # roles, pledge confirmations, meetings, body names
+    with django_assert_num_queries(
+        5
+    ):  # roles (granted, from memberships), pledge confirmations, meetings, body names
         rows = feed_meetings(feed=feed, today=timezone.localdate())
         build_ics(feed=feed, meetings=rows)
     assert meetings["old"].pk not in {m.pk for m in rows}
@@ -343,7 +345,7 @@ def test_page_query_count_is_constant(client, secretariat, council, plenary, dja
     calendar_feed_create(user=secretariat, council=council, scope=CalendarFeedScope.COUNCIL)
     # session, user, council, roles, pledge confirmations, the form's bodies and their statuses,
     # the feeds
-    with django_assert_num_queries(8) as small:
+    with django_assert_num_queries(9) as small:
         client.get(_page(council))
     for _ in range(4):
         calendar_feed_create(user=secretariat, council=council, scope=CalendarFeedScope.BODY, body=plenary)

@@ -316,18 +316,20 @@ def test_query_count_does_not_grow_with_the_data(
 
     # session, user, council, roles, pledge confirmations, bodies, their names, their statuses,
     # the year's meetings
-    assert small == large == 9
+    assert small == large == 10
     from django.test import Client
 
     client = Client()
     client.force_login(member)
-    with django_assert_num_queries(9):  # as the secretariat's: the member's own bodies only
+    with django_assert_num_queries(10):  # as the secretariat's: the member's own bodies only
         client.get(_url(council))
 
 
 def test_selector_queries(tree, secretariat, council, steering, django_assert_num_queries):
     _seed(council, steering, 3)
     user = type(secretariat).objects.get(pk=secretariat.pk)
-    with django_assert_num_queries(6):  # roles, pledge confirmations, bodies, names, statuses, meetings
+    with django_assert_num_queries(
+        7
+    ):  # roles (granted, from memberships), pledge confirmations, bodies, names, statuses, meetings
         schedule = schedule_for(user=user, council=council, fiscal_year=YEAR)
     assert len(schedule.rows) == 8

@@ -389,6 +389,8 @@ TABLE: dict[str, list[Case]] = {
     ],
     # アカウントの招待 (accounts): the council's secretariat.
     "invitation_list": [Case(slug, SECRETARIAT_ONLY)],
+    # 権限の一覧 (council): the council's secretariat.
+    "access_overview": [Case(slug, SECRETARIAT_ONLY)],
     "invitation_resend": [
         Case(lambda w, who, v: {"slug": w.council.slug, "pk": w.invitation.pk}, post_only())
     ],
