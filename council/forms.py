@@ -61,3 +61,44 @@ class OrderedRowsFormSet(forms.BaseFormSet):
             form.fields["DELETE"].widget.attrs["class"] = "form-check-input"
         # 順番 first, as in the tables' headers.
         form.fields = {"ORDER": form.fields.pop("ORDER"), **form.fields}
+
+
+class CouncilSettingsForm(forms.Form):
+    """「協議会の設定」: the council's name and the words its pages and documents use (事務局)."""
+
+    name = forms.CharField(label="協議会の名称", max_length=200)
+    municipality = forms.CharField(label="自治体名", max_length=100, required=False)
+    steering_label = forms.CharField(
+        label="運営会議の呼び方",
+        max_length=50,
+        required=False,
+        help_text="帳票の「〇〇への伝達事項等」などに使います（例: 調整会議、連絡調整会議）。"
+        "空欄なら、会議体の構成にある運営会議の名称を使います。",
+    )
+    member_label = forms.CharField(
+        label="部会の構成員の呼び方",
+        max_length=50,
+        required=False,
+        help_text="専門部会の帳票の構成員の欄の見出しです（例: 委員、構成員）。空欄なら「部会員」です。",
+    )
+    require_two_factor = forms.BooleanField(
+        label="事務局・福祉課の2段階認証を必須にする",
+        required=False,
+        help_text="オンにすると、事務局と福祉課（評価担当）の方は、次回のログインから認証アプリの6桁のコードも入力します。",
+    )
+
+    FIELDS = ("name", "municipality", "steering_label", "member_label", "require_two_factor")
+
+    def clean(self):
+        data = super().clean()
+        for key in ("name", "municipality", "steering_label", "member_label"):
+            if isinstance(data.get(key), str):
+                data[key] = data[key].strip()
+        return data
+
+
+class PledgeTextForm(forms.Form):
+    """A new version of the council's 守秘義務 text (everyone confirms it again)."""
+
+    title = forms.CharField(label="表題", max_length=200)
+    text = forms.CharField(label="本文", widget=forms.Textarea(attrs={"rows": 10}))

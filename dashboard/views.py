@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import mimetypes
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
@@ -18,10 +20,13 @@ from council.access import (
     get_council_for_secretariat,
     get_council_for_user,
 )
+from council.forms import CouncilSettingsForm, PledgeTextForm
 from council.pages import council_context, selected_fiscal_year
+from council.services import council_save
 from council.wareki import format_wareki
 from dashboard.selectors import body_page, council_tree, dashboard_for
 from meetings.models import Handout
+from privacy.services import pledge_ensure, pledge_publish
 from reports.models import ReportJob
 
 
@@ -102,5 +107,74 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
             fiscal_year=data.fiscal_year,
             dashboard=data,
             today_label=format_wareki(data.today, weekday=True),
+        ),
+    )
+
+
+SETTINGS_PAGE = "「協議会の設定」"
+
+# The secretariat's set-up pages, in the order a council moving in uses them: (url name, label, what for).
+SETUP_PAGES = (
+    ("invitation_list", "アカウントの招待", "メールで招待し、本人にパスワードを設定してもらいます。"),
+    ("access_overview", "権限の一覧", "だれがどの会議体を閲覧・編集できるか、その理由を確かめます。"),
+    ("pledge_status", "守秘義務の確認状況", "誓約文を確認した方と、まだの方の一覧です。"),
+    ("imports", "取り込み・書き出し", "これまでの記録を Excel・CSV からまとめて取り込みます。"),
+)
+
+
+def setup_links(council) -> list[dict[str, str]]:
+    return [
+        {"href": reverse(name, args=[council.slug]), "label": label, "text": text}
+        for name, label, text in SETUP_PAGES
+    ]
+
+
+def _same_text(typed: str, stored: str) -> bool:
+    """A textarea sends CRLF line ends; the stored text may keep LF and a final newline."""
+    return typed.replace("\r\n", "\n").strip() == stored.replace("\r\n", "\n").strip()
+
+
+@login_required
+def council_settings(request: HttpRequest, slug: str) -> HttpResponse:
+    """「協議会の設定」 (事務局): the council's words and 2FA, its pledge text, and the set-up pages."""
+    council = get_council_for_secretariat(request.user, slug, page=SETTINGS_PAGE)
+    pledge = pledge_ensure(council=council)
+    initial = {key: getattr(council, key) for key in CouncilSettingsForm.FIELDS}
+    settings_form = CouncilSettingsForm(
+        request.POST if request.POST.get("part") == "settings" else None, initial=initial
+    )
+    pledge_form = PledgeTextForm(
+        request.POST if request.POST.get("part") == "pledge" else None,
+        initial={"title": pledge.title, "text": pledge.text},
+    )
+    if request.method == "POST" and settings_form.is_bound and settings_form.is_valid():
+        changed = {key: settings_form.cleaned_data[key] for key in CouncilSettingsForm.FIELDS}
+        council_save(council=council, **changed)
+        messages.success(request, "協議会の設定を保存しました。")
+        return redirect("council_settings", council.slug)
+    if request.method == "POST" and pledge_form.is_bound and pledge_form.is_valid():
+        data = pledge_form.cleaned_data
+        if _same_text(data["title"], pledge.title) and _same_text(data["text"], pledge.text):
+            messages.info(request, "守秘義務の誓約文は変わっていないため、新しい版は作りませんでした。")
+        else:
+            published = pledge_publish(
+                council=council, title=data["title"], text=data["text"], by=request.user
+            )
+            messages.success(
+                request,
+                f"守秘義務の誓約文を第{published.version}版にしました。個別支援会議の記録を開く前に、"
+                "全員があらためて確認します。",
+            )
+        return redirect("council_settings", council.slug)
+    return render(
+        request,
+        "dashboard/settings.html",
+        council_context(
+            request,
+            council,
+            settings_form=settings_form,
+            pledge_form=pledge_form,
+            pledge=pledge,
+            setup_links=setup_links(council),
         ),
     )

@@ -391,6 +391,8 @@ TABLE: dict[str, list[Case]] = {
     "invitation_list": [Case(slug, SECRETARIAT_ONLY)],
     # 権限の一覧 (council): the council's secretariat.
     "access_overview": [Case(slug, SECRETARIAT_ONLY)],
+    # 協議会の設定 (dashboard): the council's secretariat.
+    "council_settings": [Case(slug, SECRETARIAT_ONLY)],
     "invitation_resend": [
         Case(lambda w, who, v: {"slug": w.council.slug, "pk": w.invitation.pk}, post_only())
     ],
