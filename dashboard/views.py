@@ -25,6 +25,7 @@ from council.pages import council_context, selected_fiscal_year
 from council.services import council_save
 from council.wareki import format_wareki
 from dashboard.selectors import body_page, council_tree, dashboard_for
+from dashboard.setup import setup_steps
 from meetings.models import Handout
 from privacy.services import pledge_ensure, pledge_publish
 from reports.models import ReportJob
@@ -98,6 +99,7 @@ def protected_file(request: HttpRequest, name: str) -> HttpResponse:
 def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     council = get_council_for_secretariat(request.user, slug, page="事務局ダッシュボード")
     data = dashboard_for(council=council, user=request.user, today=timezone.localdate())
+    steps = setup_steps(council)
     return render(
         request,
         "dashboard/dashboard.html",
@@ -106,6 +108,8 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
             council,
             fiscal_year=data.fiscal_year,
             dashboard=data,
+            setup_steps=steps if not all(step.done for step in steps) else None,
+            setup_done=sum(step.done for step in steps),
             today_label=format_wareki(data.today, weekday=True),
         ),
     )
