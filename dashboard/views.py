@@ -26,6 +26,7 @@ from council.services import council_save
 from council.wareki import format_wareki
 from dashboard.selectors import body_page, council_tree, dashboard_for
 from dashboard.setup import setup_steps
+from dashboard.work import my_work
 from meetings.models import Handout
 from privacy.services import pledge_ensure, pledge_publish
 from reports.models import ReportJob
@@ -42,6 +43,7 @@ def council_home(request: HttpRequest, slug: str) -> HttpResponse:
         fiscal_year=fiscal_year,
         tree=[row for row in rows if row.body.kind != "liaison"],
         liaison=[row for row in rows if row.body.kind == "liaison"],
+        work=my_work(council=council, user=request.user, today=timezone.localdate()),
     )
     return render(request, "dashboard/council_home.html", context)
 
