@@ -1,7 +1,7 @@
 from django.contrib.auth.views import LoginView
 from django.urls import path
 
-from accounts import views
+from accounts import operator_views, views
 from accounts.forms import LoginForm
 
 urlpatterns = [
@@ -17,6 +17,7 @@ urlpatterns = [
     path(
         "c/<slug:slug>/invitations/<int:pk>/revoke/", views.invitation_revoke_view, name="invitation_revoke"
     ),
+    path("operator/councils/", operator_views.operator_councils, name="operator_councils"),
     path("operator/mail/", views.operator_mailbox, name="operator_mailbox"),
     path("operator/mail/test/", views.operator_mail_test, name="operator_mail_test"),
     path("accounts/session/extend/", views.session_extend, name="session_extend"),

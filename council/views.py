@@ -27,7 +27,7 @@ def home(request: HttpRequest) -> HttpResponse:
     if not request.user.is_superuser:
         councils = councils.filter(pk__in=council_ids_for(request.user))
     councils = list(councils)
-    if len(councils) == 1:
+    if len(councils) == 1 and not request.user.is_superuser:  # the operator's links are on this page
         return redirect("council_home", councils[0].slug)
     return render(request, "council/home.html", {"councils": councils})
 

@@ -401,6 +401,8 @@ TABLE: dict[str, list[Case]] = {
     ],
     # 送信したメール (accounts): the site operator (superuser) only; nobody of the cast is one.
     "operator_mailbox": [Case(lambda w, who, v: {}, {**same(403), "anonymous": L})],
+    # 協議会の一覧・協議会を始める (accounts): the site operator only, like the mailbox.
+    "operator_councils": [Case(lambda w, who, v: {}, {**same(403), "anonymous": L})],
     "operator_mail_test": [Case(lambda w, who, v: {}, post_only())],
     # 「ログインを延長する」 (accounts.sessions): POST only, for whoever is signed in.
     "session_extend": [Case(lambda w, who, v: {}, post_only())],

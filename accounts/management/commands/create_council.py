@@ -10,15 +10,12 @@ is refused (a slug in use, an unknown parent, an address that already has an acc
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import transaction
 
+from accounts.councils import CouncilStartRefused, council_start
 from accounts.mail import mail_to_files
-from accounts.selectors import InvitationRefused, expiry_text
-from accounts.services import invitation_create
-from council.models import Council, CouncilLevel, RoleKind
-from council.services import council_save
+from accounts.selectors import expiry_text
+from council.models import CouncilLevel
 
 
 class Command(BaseCommand):
@@ -38,29 +35,18 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, slug: str, name: str, secretariat_email: str, parent: str, **options) -> None:
-        if Council.objects.filter(slug=slug).exists():
-            raise CommandError(f"識別子「{slug}」の協議会はすでにあります。別の識別子を指定してください。")
-        parent_council = None
-        if parent:
-            parent_council = Council.objects.filter(slug=parent).first()
-            if parent_council is None:
-                raise CommandError(f"上位の協議会「{parent}」が見つかりません。識別子を確認してください。")
         try:
-            with transaction.atomic():
-                council = council_save(
-                    name=name.strip(),
-                    slug=slug,
-                    parent=parent_council,
-                    municipality=options["municipality"],
-                    level=options["level"],
-                )
-                issued = invitation_create(
-                    council=council, email=secretariat_email, kind=RoleKind.SECRETARIAT, by=None
-                )
-        except ValidationError as error:
-            raise CommandError(" ".join(_messages(error))) from None
-        except InvitationRefused as refused:
-            raise CommandError(f"{refused}（協議会は作成していません。）") from None
+            issued = council_start(
+                slug=slug,
+                name=name,
+                secretariat_email=secretariat_email,
+                parent=parent,
+                municipality=options["municipality"],
+                level=options["level"],
+            )
+        except CouncilStartRefused as refused:
+            raise CommandError(str(refused)) from None
+        council = issued.invitation.council
 
         invitation = issued.invitation
         where = (
@@ -75,15 +61,3 @@ class Command(BaseCommand):
         self.stdout.write(where)
         self.stdout.write(f"パスワード設定用のリンク（一度だけ有効、{expiry_text(invitation)} まで）:")
         self.stdout.write(issued.link)
-
-
-def _messages(error: ValidationError) -> list[str]:
-    """「識別子: …」: each message with the label of its field."""
-    if not hasattr(error, "message_dict"):
-        return list(error.messages)
-    labels = {f.name: str(f.verbose_name) for f in Council._meta.fields}
-    return [
-        f"{labels[field]}: {message}" if field in labels else message
-        for field, messages in error.message_dict.items()
-        for message in messages
-    ]
