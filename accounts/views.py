@@ -289,6 +289,8 @@ def invitation_list(request: HttpRequest, slug: str) -> HttpResponse:
             )
         except InvitationRefused as refused:
             form.add_error("email" if refused.state == "duplicate" else None, str(refused))
+        except ValidationError as error:  # the address is another person's of the council
+            form.add_error("email", error.messages)
         else:
             messages.success(
                 request,

@@ -68,7 +68,7 @@ class PersonForm(forms.Form):
         help_text="ひらがなで入力してください（カタカナで入力しても、ひらがなで登録します）。",
     )
     organization = forms.ModelChoiceField(
-        label="所属機関",
+        label="登録済みの機関から選ぶ",
         queryset=Organization.objects.none(),
         required=False,
         empty_label="（選ばない）",

@@ -244,3 +244,17 @@ def test_an_address_of_another_person_of_the_council_is_refused(client, kawasemi
     assert any("別の人物" in m for m in messages), messages
     person.refresh_from_db()
     assert person.user is None and not Invitation.objects.exists() and not smtp.inbox.messages
+
+
+def test_the_invitation_page_refuses_another_persons_address_for_a_person(client, kawasemi, smtp, sent):
+    person_save(person=kawasemi.people["yoshida"], email="yoshida@example.jp")
+    person = kawasemi.people["takahashi"]
+    client.force_login(kawasemi.secretariat)
+    with sent():
+        page = client.post(
+            reverse("invitation_list", args=[kawasemi.council.slug]),
+            {"email": "yoshida@example.jp", "person": person.pk, "kind": ""},
+        )
+    assert page.status_code == 200 and "別の人物" in page.content.decode()
+    person.refresh_from_db()
+    assert person.user is None and not Invitation.objects.exists() and not smtp.inbox.messages

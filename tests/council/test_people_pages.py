@@ -202,6 +202,7 @@ def test_a_duplicate_email_in_the_council_is_refused_in_japanese(client, kawasem
     assert response.status_code == 400
     html = response.content.decode()
     assert "この協議会の別の人物（𠮷田 花子（かわせみ町手をつなぐ育成会））に登録されています" in html
+    assert "登録できませんでした" in html and 'href="#id_email"' in html  # the error summary
     assert 'value="別人 花子"' in html  # what was typed stays
     assert (Person.objects.count(), Organization.objects.count()) == before  # nothing half-saved
 
@@ -335,3 +336,19 @@ def test_today_is_offered_as_the_end_of_a_current_term(client, kawasemi):
     person = kawasemi.people["yamasaki"]
     html = client.get(reverse("person_detail", args=[kawasemi.council.slug, person.pk])).content.decode()
     assert f'value="{format_wareki(timezone.localdate())}"' in html
+
+
+def test_the_person_page_queries_are_bounded(client, kawasemi, django_assert_max_num_queries):
+    person = kawasemi.people["takahashi"]
+    for year in range(2010, 2020):  # many past terms
+        membership_add(
+            body=kawasemi.soudan,
+            person=person,
+            role=MembershipRole.MEMBER,
+            term_start=dt.date(year, 4, 1),
+            term_end=dt.date(year + 1, 3, 31),
+        )
+    client.force_login(kawasemi.secretariat)
+    with django_assert_max_num_queries(14):
+        response = client.get(reverse("person_detail", args=[kawasemi.council.slug, person.pk]))
+    assert response.content.decode().count("相談支援部会（委員）") == 10
