@@ -90,6 +90,9 @@ class PersonForm(forms.Form):
         help_text="メールで招待する方は入力してください。全角で入力しても登録できます。",
     )
 
+    # The stamp of the stored person the edit form was opened with (council.concurrency).
+    version = forms.CharField(required=False, widget=forms.HiddenInput)
+
     def __init__(self, *args: Any, council: Council, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         organizations = for_admin(Organization.objects.filter(council=council), user)

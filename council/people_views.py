@@ -24,6 +24,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from council.access import for_admin, get_council_for_secretariat
+from council.concurrency import CODE as CHANGED_MEANWHILE
+from council.concurrency import stamp
 from council.models import Council, Membership, Person, RoleKind
 from council.pages import council_context
 from council.people_forms import (
@@ -35,7 +37,7 @@ from council.people_forms import (
 )
 from council.services import membership_add as add_membership
 from council.services import membership_end as end_membership
-from council.services import person_enter
+from council.services import person_enter, person_version
 from council.submit_once import submit_once
 from council.wareki import format_wareki
 
@@ -126,9 +128,15 @@ def _person_fields(form: PersonForm) -> dict:
 
 
 def _save_person(request: HttpRequest, council: Council, form: PersonForm, person: Person | None):
+    version = form.cleaned_data["version"] if person is not None else None
     try:
-        return person_enter(council=council, person=person, **_person_fields(form))
+        return person_enter(council=council, person=person, expected_version=version, **_person_fields(form))
     except ValidationError as error:
+        if person is not None and getattr(error, "code", None) == CHANGED_MEANWHILE:
+            # Shown again with what was typed under the stamp of the values stored now: sending
+            # again is then a decision taken on them (the page below names the change).
+            form.data = form.data.copy()
+            form.data["version"] = stamp(person_version(Person.objects.get(pk=person.pk)))
         if hasattr(error, "error_dict"):
             for field, errors in error.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
@@ -174,6 +182,7 @@ def person_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         "organization": person.organization_id,
         "position_title": person.position_title,
         "email": person.email,
+        "version": stamp(person_version(person)),
     }
     form = PersonForm(request.POST or None, initial=initial, council=council, user=request.user)
     if request.method == "POST" and form.is_valid():

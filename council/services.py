@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
@@ -12,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
 from council.access import forget_roles
+from council.concurrency import check_unchanged
 from council.models import (
     Body,
     BodyName,
@@ -309,12 +311,37 @@ def person_save(
     return person
 
 
+def person_version(person: Person) -> int:
+    """The stamp of a person's page form (``council.concurrency``): Person has no ``updated_at``,
+    so the stored values themselves are compared — a save over values changed since the form
+    was opened is refused."""
+    values = (
+        person.name,
+        person.name_kana,
+        str(person.organization_id or ""),
+        person.position_title,
+        person.email,
+        str(person.user_id or ""),
+    )
+    return zlib.crc32("\x1f".join(values).encode("utf-8"))
+
+
 @transaction.atomic
 def person_enter(
-    *, council: Council, person: Person | None = None, new_organization_name: str = "", **fields
+    *,
+    council: Council,
+    person: Person | None = None,
+    new_organization_name: str = "",
+    expected_version: str | None = None,
+    **fields,
 ) -> Person:
     """The people page's save: a person whose 所属機関 is chosen or, typed by name, created (an
-    existing one of the same name is used). Nothing is kept when the person is refused."""
+    existing one of the same name is used). Nothing is kept when the person is refused.
+
+    ``expected_version``: the ``person_version`` the edit form was opened with (None: not checked)."""
+    if person is not None and person.pk is not None:
+        person = Person.objects.select_for_update(of=("self",)).get(pk=person.pk)
+        check_unchanged(stored=person_version(person), loaded=expected_version, what="人物の登録内容")
     if new_organization_name:
         organization = Organization.objects.filter(council=council, name=new_organization_name).first()
         fields["organization"] = organization or organization_save(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
@@ -27,6 +28,10 @@ def unpledged(council):
 def main(response) -> str:
     """The page's own content, without the header (which names the signed-in user)."""
     return response.content.decode().split("<main", 1)[1]
+
+
+def version_on(page: str) -> str:
+    return re.search(r'name="version" value="(\d+)"', page).group(1)
 
 
 def _list(client, council, **params):
@@ -221,10 +226,12 @@ def test_a_person_is_edited_and_keeps_their_own_address(client, kawasemi):
     person_save(person=person, email="takahashi@example.jp")
     client.force_login(kawasemi.secretariat)
     url = reverse("person_edit", args=[kawasemi.council.slug, person.pk])
-    assert 'value="髙橋 健"' in client.get(url).content.decode()
+    page = client.get(url).content.decode()
+    assert 'value="髙橋 健"' in page
     response = client.post(
         url,
         {
+            "version": version_on(page),
             "name": "髙橋 健",
             "name_kana": "たかはし けん",
             "organization": kawasemi.organizations["clinic"].pk,
@@ -352,3 +359,24 @@ def test_the_person_page_queries_are_bounded(client, kawasemi, django_assert_max
     with django_assert_max_num_queries(14):
         response = client.get(reverse("person_detail", args=[kawasemi.council.slug, person.pk]))
     assert response.content.decode().count("相談支援部会（委員）") == 10
+
+
+def test_an_edit_over_a_change_made_meanwhile_is_refused_and_kept(client, kawasemi):
+    person = kawasemi.people["takahashi"]
+    client.force_login(kawasemi.secretariat)
+    url = reverse("person_edit", args=[kawasemi.council.slug, person.pk])
+    opened = version_on(client.get(url).content.decode())
+    person_save(person=person, position_title="教頭")  # someone else, meanwhile
+    data = {"version": opened, "name": "髙橋 健", "name_kana": "たかはし けん", "position_title": "校長"}
+    refused = client.post(url, data)
+    assert refused.status_code == 400
+    html = refused.content.decode()
+    assert "画面を開いた後に他の方が更新しました" in html and 'value="校長"' in html
+    person.refresh_from_db()
+    assert person.position_title == "教頭"
+    # Sent again from the page shown (its fresh stamp), the edit is taken.
+    assert client.post(url, {**data, "version": version_on(html)}).status_code == 302
+    person.refresh_from_db()
+    assert person.position_title == "校長"
+    # A form without its stamp (a crafted POST) writes nothing.
+    assert client.post(url, {**data, "version": "", "position_title": "用務員"}).status_code == 400
