@@ -13,3 +13,7 @@ class AccountsConfig(AppConfig):
 
         user_logged_in.connect(remember_second_factor_due, dispatch_uid="accounts.second_factor_due")
         user_logged_in.connect(renew_at_sign_in, dispatch_uid="accounts.session_renewed")
+
+        from accounts.first_password import remember_first_password_due
+
+        user_logged_in.connect(remember_first_password_due, dispatch_uid="accounts.first_password_due")

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import unicodedata
 from datetime import timedelta
 from typing import Any
 
@@ -109,3 +110,35 @@ class LoginForm(AuthenticationForm):
         super().__init__(*args, **kwargs)
         field = self.fields["username"]
         field.validators.append(MaxLengthValidator(field.max_length))
+
+
+class AccountForPersonForm(forms.Form):
+    """「メールで招待」 and 「初回パスワード通知書を印刷」 on the person page: the address (when mailed)
+    and an extra council-wide power; what they read comes from their memberships."""
+
+    email = forms.CharField(
+        label="招待するメールアドレス",
+        max_length=254,
+        required=False,
+        help_text="空欄なら、人物に登録したメールアドレスに送ります。",
+    )
+    kind = forms.ChoiceField(
+        label="追加の権限",
+        choices=[
+            ("", "なし（会議体の構成員として利用）"),
+            (RoleKind.SECRETARIAT, "事務局"),
+            (RoleKind.REVIEWER, "福祉課（評価担当）"),
+        ],
+        required=False,
+    )
+
+    def __init__(self, *args: Any, with_email: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not with_email:
+            del self.fields["email"]
+
+    def clean_email(self) -> str:
+        return unicodedata.normalize("NFKC", self.cleaned_data["email"]).strip()
+
+    def errors_text(self) -> list[str]:
+        return [str(error) for errors in self.errors.values() for error in errors]

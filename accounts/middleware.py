@@ -8,6 +8,7 @@ from django.shortcuts import redirect
 from django.urls import Resolver404, resolve
 from django.utils.http import urlencode
 
+from accounts.first_password import SESSION_KEY as FIRST_PASSWORD_KEY
 from accounts.two_factor import SESSION_KEY, SETUP
 
 ADMIN_PREFIX = "/admin/"
@@ -37,6 +38,38 @@ class SecondFactorMiddleware:
             target = "two_factor_setup" if due == SETUP else "two_factor_verify"
             if name not in ALLOWED_URL_NAMES and name != target:
                 url = redirect(target).url
+                if request.method == "GET":
+                    url += "?" + urlencode({"next": request.get_full_path()})
+                return redirect(url)
+        return self.get_response(request)
+
+
+# Pages a user with a letter's first password may still open besides the change page itself.
+FIRST_PASSWORD_ALLOWED = frozenset(
+    {"logout", "login", "ical_feed", "first_password_change", "session_extend"}
+)
+
+
+class FirstPasswordMiddleware:
+    """Until the first password of a printed letter is replaced, every page (the admin included)
+    leads to 「パスワードの変更」 (``accounts.views.first_password_change``).
+
+    Goes after the second factor's middleware (a user owing both enters the code first). Reads the
+    session only: the letter was looked up at sign-in (``accounts.first_password``).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        due = request.session.get(FIRST_PASSWORD_KEY) if hasattr(request, "session") else None
+        if due and request.user.is_authenticated:
+            try:
+                name = resolve(request.path_info).url_name
+            except Resolver404:
+                name = None
+            if name not in FIRST_PASSWORD_ALLOWED:
+                url = redirect("first_password_change").url
                 if request.method == "GET":
                     url += "?" + urlencode({"next": request.get_full_path()})
                 return redirect(url)

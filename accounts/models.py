@@ -94,3 +94,49 @@ class Invitation(models.Model):
         if self.expires_at <= now:
             return InvitationState.EXPIRED
         return InvitationState.PENDING
+
+
+@history.track()
+class FirstPasswordLetter(models.Model):
+    """An account made with a printed first password (初回パスワード通知書), for a person without mail.
+
+    The password itself is only in the PDF handed out; the account keeps its hash as usual. Until
+    ``changed_at`` is set, every page leads its user to 「パスワードの変更」
+    (``accounts.middleware.FirstPasswordMiddleware``).
+    """
+
+    council = models.ForeignKey(
+        Council, verbose_name="協議会", on_delete=models.CASCADE, related_name="first_password_letters"
+    )
+    person = models.ForeignKey(
+        Person,
+        verbose_name="人物",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="first_password_letters",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="アカウント",
+        on_delete=models.CASCADE,
+        related_name="first_password_letters",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="発行した人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("発行日時")
+    changed_at = models.DateTimeField("パスワードを変更した日時", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "初回パスワード通知書"
+        verbose_name_plural = "初回パスワード通知書"
+        ordering = ["council", "-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user}（{self.council}）"

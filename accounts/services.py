@@ -1,4 +1,5 @@
-"""Writes of the accounts app: invitations (create, re-send, revoke, accept).
+"""Writes of the accounts app: invitations (create, re-send, revoke, accept) and accounts made
+with a printed first-password letter.
 
 An invitation makes the account at once — inactive, without a usable password, its user name the
 e-mail address — so that roles and the person can be linked before the person signs in. Accepting
@@ -22,7 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.mail import mail_send
-from accounts.models import INVITATION_VALID_FOR, Invitation, InvitationState
+from accounts.models import INVITATION_VALID_FOR, FirstPasswordLetter, Invitation, InvitationState
 from accounts.selectors import InvitationRefused, expiry_text, invitation_for_token, token_hash
 from council.display import person_name
 from council.models import Body, Council, Person, RoleKind
@@ -234,3 +235,119 @@ def invitation_accept(*, token: str, password: str) -> Invitation:
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at"])
     return invitation
+
+
+# --- Accounts with a printed first password (初回パスワード通知書) ------------------------------------
+
+# Letters and digits that cannot be mistaken for one another on paper (no 0/o, 1/l/i).
+FIRST_PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+FIRST_PASSWORD_LENGTH = 12
+
+
+@dataclass(frozen=True)
+class IssuedLetter:
+    """A letter's account and its first password (known only now: the database keeps its hash)."""
+
+    letter: FirstPasswordLetter
+    username: str
+    password: str
+
+
+def first_password() -> str:
+    """12 characters, letters and digits both, none that look alike when printed."""
+    while True:
+        password = "".join(secrets.choice(FIRST_PASSWORD_ALPHABET) for _ in range(FIRST_PASSWORD_LENGTH))
+        if any(c.isdigit() for c in password) and any(c.isalpha() for c in password):
+            return password
+
+
+def _letter_username(council: Council) -> str:
+    """「<slug>-4821」: short, typed from paper; an address is not available for these people."""
+    for _ in range(50):
+        candidate = f"{council.slug}-{secrets.randbelow(9000) + 1000}"
+        if not User.objects.filter(username__iexact=candidate).exists():
+            return candidate
+    raise ValidationError("ユーザー名を決められませんでした。もう一度お試しください。")
+
+
+def _split_name(name: str) -> tuple[str, str]:
+    family, _, given = name.replace("\u3000", " ").strip().partition(" ")
+    return family[:150], given.strip()[:150]
+
+
+@transaction.atomic
+def first_password_letter_create(
+    *, council: Council, person: Person, by: AuthUser | None = None, kind: str | None = None
+) -> IssuedLetter:
+    """Make ``person``'s account with a random first password, for a printed letter.
+
+    The account is active at once; the first sign-in leads to 「パスワードの変更」 until a new
+    password is set (``first_password_change``). ``kind``: an extra council-wide role (事務局,
+    福祉課); reading their bodies comes from the person's memberships."""
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    if person.council_id != council.pk:
+        raise ValidationError("同じ協議会の人物を選んでください。")
+    if person.user_id is not None:
+        raise ValidationError(
+            f"{person.name} さんにはすでにアカウントがあります。通知書は、アカウントのない方にだけ発行できます。"
+        )
+    if kind is not None and kind not in (RoleKind.SECRETARIAT, RoleKind.REVIEWER):
+        raise ValidationError("追加の権限は、事務局か福祉課（評価担当）から選んでください。")
+    password = first_password()
+    username = _letter_username(council)
+    family, given = _split_name(person.name)
+    email = person.email.strip().lower()
+    if email and (
+        User.objects.filter(email__iexact=email).exists()
+        or User.objects.filter(username__iexact=email).exists()
+    ):
+        email = ""  # one address, one account: the address stays on the person only
+    user = User.objects.create_user(
+        username=username, email=email, password=password, last_name=family, first_name=given
+    )
+    if kind is not None:
+        role_grant(user=user, council=council, kind=kind)
+    person_save(person=person, user=user)
+    letter = FirstPasswordLetter.objects.create(
+        council=council, person=person, user=user, created_by=by, created_at=timezone.now()
+    )
+    return IssuedLetter(letter=letter, username=username, password=password)
+
+
+@transaction.atomic
+def first_password_letter_reissue(
+    *, council: Council, person: Person, by: AuthUser | None = None
+) -> IssuedLetter:
+    """A new first password for a letter lost before its first use (the old one stops working)."""
+    person = Person.objects.select_for_update(of=("self",)).select_related("user").get(pk=person.pk)
+    user = person.user
+    open_letter = (
+        FirstPasswordLetter.objects.filter(council=council, user=user, changed_at__isnull=True).first()
+        if user is not None
+        else None
+    )
+    if user is None or open_letter is None or person.council_id != council.pk:
+        raise ValidationError(
+            "この方の通知書は再発行できません。再発行できるのは、通知書のパスワードをまだ変更していない"
+            "アカウントだけです。"
+        )
+    password = first_password()
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    letter = FirstPasswordLetter.objects.create(
+        council=council, person=person, user=user, created_by=by, created_at=timezone.now()
+    )
+    return IssuedLetter(letter=letter, username=user.get_username(), password=password)
+
+
+@transaction.atomic
+def first_password_change(*, user: AuthUser, password: str) -> None:
+    """Replace the letter's first password: the account's open letters are closed.
+
+    Django's ``ValidationError`` for a password the validators refuse (or the letter's own)."""
+    if user.check_password(password):
+        raise ValidationError("通知書のパスワードとは別のパスワードにしてください。")
+    password_validation.validate_password(password, user)
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    FirstPasswordLetter.objects.filter(user=user, changed_at__isnull=True).update(changed_at=timezone.now())

@@ -18,6 +18,10 @@ urlpatterns = [
         "c/<slug:slug>/invitations/<int:pk>/revoke/", views.invitation_revoke_view, name="invitation_revoke"
     ),
     path("operator/councils/", operator_views.operator_councils, name="operator_councils"),
+    path("accounts/first-password/", views.first_password_change, name="first_password_change"),
+    # From the person page of 人物・構成員 (council.people_urls): the account of that person.
+    path("c/<slug:slug>/settings/people/<int:pk>/invite/", views.person_invite, name="person_invite"),
+    path("c/<slug:slug>/settings/people/<int:pk>/letter/", views.person_letter, name="person_letter"),
     path("operator/mail/", views.operator_mailbox, name="operator_mailbox"),
     path("operator/mail/test/", views.operator_mail_test, name="operator_mail_test"),
     path("accounts/session/extend/", views.session_extend, name="session_extend"),

@@ -7,12 +7,14 @@ from base64 import b32encode
 import segno
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import SetPasswordForm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
@@ -20,12 +22,24 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.forms import InvitationForm, PasswordResetMailForm, TokenForm
+from accounts.first_password import SESSION_KEY as FIRST_PASSWORD_KEY
+from accounts.first_password import first_password_due
+from accounts.forms import AccountForPersonForm, InvitationForm, PasswordResetMailForm, TokenForm
+from accounts.letters import first_password_letter_pdf
 from accounts.mail import mail_send, mail_to_files, mailbox_messages
 from accounts.models import Invitation
 from accounts.selectors import InvitationRefused, expiry_text, invitation_for_token, invitations_of
+from accounts.services import (
+    first_password_change as change_first_password,
+)
+from accounts.services import (
+    first_password_letter_create,
+    first_password_letter_reissue,
+    invitation_create,
+    invitation_resend,
+    invitation_revoke,
+)
 from accounts.services import invitation_accept as accept_invitation
-from accounts.services import invitation_create, invitation_resend, invitation_revoke
 from accounts.sessions import renew
 from accounts.two_factor import (
     SESSION_KEY,
@@ -36,7 +50,8 @@ from accounts.two_factor import (
     two_factor_required,
     unconfirmed_device,
 )
-from council.access import for_user, get_council_for_secretariat
+from council.access import for_admin, for_user, get_council_for_secretariat
+from council.models import Person
 from council.pages import council_context
 
 
@@ -274,6 +289,8 @@ def invitation_list(request: HttpRequest, slug: str) -> HttpResponse:
             )
         except InvitationRefused as refused:
             form.add_error("email" if refused.state == "duplicate" else None, str(refused))
+        except ValidationError as error:  # the address is another person's of the council
+            form.add_error("email", error.messages)
         else:
             messages.success(
                 request,
@@ -325,3 +342,113 @@ def invitation_revoke_view(request: HttpRequest, slug: str, pk: int) -> HttpResp
     else:
         messages.success(request, f"{invitation.email} への招待を取り消しました。")
     return redirect("invitation_list", slug)
+
+
+# --- 初回パスワード: a printed letter's password is replaced at the first sign-in -------------------
+
+
+@login_required
+def first_password_change(request: HttpRequest) -> HttpResponse:
+    """「パスワードの変更」: the first password of the printed letter is replaced by the person's own.
+
+    Every other page leads here until it is done (``accounts.middleware.FirstPasswordMiddleware``).
+    """
+    if not first_password_due(request.user):  # done already (another tab, another device)
+        request.session.pop(FIRST_PASSWORD_KEY, None)
+        return redirect(_next_url(request))
+    form = SetPasswordForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            change_first_password(user=request.user, password=form.cleaned_data["new_password1"])
+        except ValidationError as error:
+            form.add_error("new_password1", error)
+        else:
+            update_session_auth_hash(request, request.user)  # stays signed in with the new password
+            request.session.pop(FIRST_PASSWORD_KEY, None)
+            messages.success(
+                request, "パスワードを変更しました。次回からは新しいパスワードでログインしてください。"
+            )
+            return redirect(_next_url(request))
+    return render(request, "accounts/first_password_change.html", {"form": form, "next": _next_url(request)})
+
+
+# --- Accounts from the person page (人物・構成員, council.people_views) ------------------------------
+
+PEOPLE_PAGE = "人物・構成員"
+
+
+def _council_person(request: HttpRequest, slug: str, pk: int):
+    council = get_council_for_secretariat(request.user, slug, page=PEOPLE_PAGE)
+    # The secretariat's scope, as on the people pages: for_admin hides people who sit only in a
+    # case conference until the council's pledge is confirmed.
+    people = for_admin(Person.objects.filter(council=council), request.user)
+    return council, get_object_or_404(people.select_related("user"), pk=pk)
+
+
+@login_required
+@require_POST
+def person_invite(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """「メールで招待」: the person's account, with the one-time link mailed to their address."""
+    council, person = _council_person(request, slug, pk)
+    form = AccountForPersonForm(request.POST, with_email=True, initial={"email": person.email})
+    if not form.is_valid():
+        messages.error(request, "、".join(form.errors_text()))
+        return redirect("person_detail", slug, person.pk)
+    try:
+        issued = invitation_create(
+            council=council,
+            email=form.cleaned_data["email"] or person.email,
+            by=request.user,
+            person=person,
+            kind=form.cleaned_data["kind"] or None,
+        )
+    except InvitationRefused as refused:
+        messages.error(request, str(refused))
+    except ValidationError as error:  # the address is another person's of the council
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            f"{issued.invitation.email} に招待のメールを送りました（有効期限 {expiry_text(issued.invitation)}）。",
+        )
+    return redirect("person_detail", slug, person.pk)
+
+
+def _letter_response(request: HttpRequest, council, person, issued) -> HttpResponse:
+    pdf = first_password_letter_pdf(
+        council=council,
+        person=person,
+        username=issued.username,
+        password=issued.password,
+        login_url=settings.SITE_URL + reverse("login"),
+        issued_at=issued.letter.created_at,
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="first-password-{issued.username}.pdf"'
+    # The only copy of the password: never kept by a cache on the way.
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_POST
+def person_letter(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """「初回パスワード通知書を印刷」: the account with a random first password, as an A4 PDF letter.
+
+    The password is in the PDF only; printing again makes a new password (「再発行」)."""
+    council, person = _council_person(request, slug, pk)
+    form = AccountForPersonForm(request.POST, with_email=False)
+    if not form.is_valid():
+        messages.error(request, "、".join(form.errors_text()))
+        return redirect("person_detail", slug, person.pk)
+    try:
+        if person.user_id is None:
+            issued = first_password_letter_create(
+                council=council, person=person, by=request.user, kind=form.cleaned_data["kind"] or None
+            )
+        else:
+            issued = first_password_letter_reissue(council=council, person=person, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("person_detail", slug, person.pk)
+    return _letter_response(request, council, person, issued)

@@ -289,6 +289,11 @@ MIDDLEWARE.insert(
 MIDDLEWARE.insert(
     MIDDLEWARE.index("django_otp.middleware.OTPMiddleware") + 1, "accounts.middleware.SecondFactorMiddleware"
 )
+# A printed letter's first password is replaced before anything else (accounts.first_password).
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("accounts.middleware.SecondFactorMiddleware") + 1,
+    "accounts.middleware.FirstPasswordMiddleware",
+)
 OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "協議会 事務局システム")
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin never shows anyone's secret key or QR code
 

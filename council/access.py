@@ -63,6 +63,7 @@ COUNCIL_PATHS: dict[str, str] = {
     "privacy.personaldatarequest": "council_id",
     "privacy.readrecord": "council_id",
     "accounts.invitation": "council_id",
+    "accounts.firstpasswordletter": "council_id",
 }
 
 # Models that belong to no council (shared vocabularies).

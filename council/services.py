@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
 from council.access import forget_roles
+from council.concurrency import check_unchanged
 from council.models import (
     Body,
     BodyName,
@@ -284,10 +287,81 @@ PERSON_FIELDS = frozenset({"council", "name", "name_kana", "organization", "posi
 def person_save(
     *, person: Person | None = None, memberships: Iterable[RowEdit[Membership]] = (), **fields
 ) -> Person:
-    """Create or change a person, with the bodies they sit in (memberships) typed with them."""
-    person = save_fields(person or Person(), fields, PERSON_FIELDS)
+    """Create or change a person, with the bodies they sit in (memberships) typed with them.
+
+    An e-mail address is one person's within a council: a second person with it is refused."""
+    person = person or Person()
+    email = fields.get("email")
+    council_id = fields["council"].pk if fields.get("council") is not None else person.council_id
+    if email and council_id is not None:
+        other = (
+            Person.objects.filter(council_id=council_id, email__iexact=email.strip())
+            .exclude(pk=person.pk)
+            .first()
+        )
+        if other is not None:
+            raise ValidationError(
+                {
+                    "email": f"{email} は、この協議会の別の人物（{other}）に登録されています。"
+                    "同じメールアドレスは一人にしか登録できません。"
+                }
+            )
+    person = save_fields(person, fields, PERSON_FIELDS)
     _save_memberships(memberships, person=person)
     return person
+
+
+def person_version(person: Person) -> int:
+    """The stamp of a person's page form (``council.concurrency``): Person has no ``updated_at``,
+    so the stored values themselves are compared — a save over values changed since the form
+    was opened is refused."""
+    values = (
+        person.name,
+        person.name_kana,
+        str(person.organization_id or ""),
+        person.position_title,
+        person.email,
+        str(person.user_id or ""),
+    )
+    return zlib.crc32("\x1f".join(values).encode("utf-8"))
+
+
+@transaction.atomic
+def person_enter(
+    *,
+    council: Council,
+    person: Person | None = None,
+    new_organization_name: str = "",
+    expected_version: str | None = None,
+    **fields,
+) -> Person:
+    """The people page's save: a person whose 所属機関 is chosen or, typed by name, created (an
+    existing one of the same name is used). Nothing is kept when the person is refused.
+
+    ``expected_version``: the ``person_version`` the edit form was opened with (None: not checked)."""
+    if person is not None and person.pk is not None:
+        person = Person.objects.select_for_update(of=("self",)).get(pk=person.pk)
+        check_unchanged(stored=person_version(person), loaded=expected_version, what="人物の登録内容")
+    if new_organization_name:
+        organization = Organization.objects.filter(council=council, name=new_organization_name).first()
+        fields["organization"] = organization or organization_save(
+            council=council, name=new_organization_name
+        )
+    if person is None:
+        fields["council"] = council
+    elif person.council_id != council.pk:
+        raise ValidationError("この協議会の人物ではありません。")
+    return person_save(person=person, **fields)
+
+
+@transaction.atomic
+def membership_end(*, membership: Membership, on: dt.date) -> Membership:
+    """End a membership on ``on``, the last day of its term (任期の終了)."""
+    if on < membership.term_start:
+        raise ValidationError(
+            {"term_end": "任期の終了日は任期開始日より後の日付にしてください（同じ日は選べます）。"}
+        )
+    return save_fields(membership, {"term_end": on}, MEMBERSHIP_FIELDS)
 
 
 @transaction.atomic

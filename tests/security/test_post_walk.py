@@ -46,6 +46,10 @@ POST_ONLY_ALLOWED: dict[str, frozenset[str]] = {
     "report_job_retry": frozenset({"reviewer", "secretariat"}),
     "person_export": frozenset({"secretariat"}),  # records the disclosure
     "invitation_resend": frozenset({"secretariat"}),
+    "membership_create": frozenset({"secretariat"}),
+    "membership_end": frozenset({"secretariat"}),
+    "person_invite": frozenset({"secretariat"}),
+    "person_letter": frozenset({"secretariat"}),
     "invitation_revoke": frozenset({"secretariat"}),
     "operator_mail_test": frozenset(),  # the site operator only (not in the cast)
     "two_factor_disable": LOGGED_IN,  # one's own authenticator app

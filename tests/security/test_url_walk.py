@@ -142,7 +142,7 @@ class World:
         personal_data_request_record(
             person=person, kind=RequestKind.DISCLOSURE, requested_by=Requester.SELF, reason="", by=secretariat
         )
-        Membership.objects.create(
+        self.membership = Membership.objects.create(
             body=self.subcommittee,
             person=person,
             role=MembershipRole.MEMBER,
@@ -239,6 +239,10 @@ def issue(w, who, v):
 
 def job(w, who, v):
     return {"slug": w.council.slug, "pk": w.job[w.key_for(who, v)].pk}
+
+
+def person(w, who, v):
+    return {"slug": w.council.slug, "pk": w.person.pk}
 
 
 def evaluation(w, who, v):
@@ -399,6 +403,20 @@ TABLE: dict[str, list[Case]] = {
     "invitation_revoke": [
         Case(lambda w, who, v: {"slug": w.council.slug, "pk": w.invitation.pk}, post_only())
     ],
+    # 人物・構成員 (council.people_urls): the council's secretariat; the account buttons of the
+    # person page (accounts) post only.
+    "people_list": [Case(slug, SECRETARIAT_ONLY)],
+    "person_create": [Case(slug, SECRETARIAT_ONLY)],
+    "person_detail": [Case(person, SECRETARIAT_ONLY)],
+    "person_edit": [Case(person, SECRETARIAT_ONLY)],
+    "membership_create": [Case(person, post_only())],
+    "membership_end": [
+        Case(lambda w, who, v: {**person(w, who, v), "membership_pk": w.membership.pk}, post_only())
+    ],
+    "person_invite": [Case(person, post_only())],
+    "person_letter": [Case(person, post_only())],
+    # 初回パスワードの変更 (accounts): anyone signed in; who owes no change is sent on (302).
+    "first_password_change": [Case(lambda w, who, v: {}, {**same(302), "anonymous": L})],
     # 送信したメール (accounts): the site operator (superuser) only; nobody of the cast is one.
     "operator_mailbox": [Case(lambda w, who, v: {}, {**same(403), "anonymous": L})],
     # 協議会の一覧・協議会を始める (accounts): the site operator only, like the mailbox.
