@@ -15,6 +15,7 @@ from django.db import models, transaction
 from council.access import forget_roles
 from council.models import (
     Body,
+    BodyKind,
     BodyName,
     BodyStatus,
     BodyStatusKind,
@@ -368,6 +369,15 @@ def body_save(
     if body is None or body.pk is None:
         body = save_fields(body or Body(), fields, BODY_FIELDS)
     else:
+        stored_kind = Body.objects.filter(pk=body.pk).values_list("kind", flat=True).get()
+        if stored_kind == BodyKind.CASE_CONFERENCE and fields.get("kind", stored_kind) != stored_kind:
+            # Its records hold personal data, read only after the pledge: they must not open up.
+            raise ValidationError(
+                {
+                    "kind": "個別支援会議の種別は変えられません（記録に個人情報が含まれるため）。"
+                    "別の種別の会議体が必要なときは、新しく追加してください。"
+                }
+            )
         stored_name = Body.objects.filter(pk=body.pk).values_list("name", flat=True).get()
         new_name = fields.pop("name", stored_name)
         body.name = stored_name

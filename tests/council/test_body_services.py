@@ -347,3 +347,11 @@ def test_a_body_created_in_november_is_not_late_against_april(council, secretari
     assert "こども部会" not in {p.name for p in dashboard.behind}
     # Never silent before it has existed for the warning period, counted from its start day.
     assert "こども部会" not in {p.name for p in dashboard.silent}
+
+
+def test_a_case_conference_keeps_its_kind(council, case_conference):
+    with pytest.raises(ValidationError) as refused:
+        body_save(body=case_conference, fiscal_year=2021, kind=BodyKind.SUBCOMMITTEE)
+    assert "個別支援会議の種別は変えられません" in messages_of(refused)
+    case_conference.refresh_from_db()
+    assert case_conference.kind == BodyKind.CASE_CONFERENCE
