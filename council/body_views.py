@@ -154,7 +154,11 @@ def body_settings_detail(request: HttpRequest, slug: str, pk: int) -> HttpRespon
     forms = {
         "basic": BodyBasicForm(data if which == "basic" else None, body=body, fiscal_year=fiscal_year),
         "rename": BodyRenameForm(data if which == "rename" else None, fiscal_year=fiscal_year),
-        "status": BodyStatusForm(data if which == "status" else None, fiscal_year=fiscal_year),
+        "status": BodyStatusForm(
+            data if which == "status" else None,
+            fiscal_year=fiscal_year,
+            initial={"status": body.status_in(fiscal_year)},
+        ),
         "successor": BodySuccessorForm(
             data if which == "successor" else None, body=body, fiscal_year=fiscal_year
         ),
