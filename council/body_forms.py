@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 
 from council.forms import WarekiDateField
-from council.models import Body, BodyKind, BodyStatusKind, Council
+from council.models import Body, BodyKind, BodyStatusKind
+from council.tree import tree_order
 from council.wareki import current_fiscal_year, format_fiscal_year
 
 TARGET_HELP = "1年間に開く予定の回数です（全角数字も可）。空欄なら目標なしです。"
@@ -35,12 +37,9 @@ class BodyChoiceField(forms.ModelChoiceField):
         return f"{'　' * getattr(obj, 'depth', 0)}{name}"
 
 
-def _council_bodies(council: Council, fiscal_year: int, exclude: Body | None = None) -> list[Body]:
-    from council.tree import tree_order
-
-    bodies = list(Body.objects.filter(council=council).prefetch_related("statuses", "names"))
+def _in_tree_order(bodies: QuerySet[Body], exclude: Body | None = None) -> list[Body]:
     ordered = []
-    for body, depth in tree_order(bodies):
+    for body, depth in tree_order(bodies.prefetch_related("statuses", "names")):
         if exclude is not None and body.pk == exclude.pk:
             continue
         body.depth = depth  # type: ignore[attr-defined]  # for label_from_instance
@@ -53,7 +52,7 @@ class _BodyChoices:
 
     def _offer(self, field_name: str, bodies: list[Body], fiscal_year: int) -> None:
         field = self.fields[field_name]  # type: ignore[attr-defined]
-        field.queryset = Body.objects.filter(pk__in=[b.pk for b in bodies])
+        field.queryset = Body.objects.filter(pk__in=[b.pk for b in bodies])  # the bodies offered
         field.fiscal_year = fiscal_year
         labels = [(b.pk, field.label_from_instance(b)) for b in bodies]
         field.choices = [("", field.empty_label or "---------"), *labels] if field.empty_label else labels
@@ -76,9 +75,9 @@ class BodyAddForm(_BodyChoices, forms.Form):
         label="年間の開催目標（回）", required=False, min_value=0, max_value=99, help_text=TARGET_HELP
     )
 
-    def __init__(self, *args, council: Council, fiscal_year: int, **kwargs) -> None:
+    def __init__(self, *args, bodies: QuerySet[Body], fiscal_year: int, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self._offer("parent", _council_bodies(council, fiscal_year), fiscal_year)
+        self._offer("parent", _in_tree_order(bodies), fiscal_year)
         self.fields["from_fiscal_year"].choices = year_choices(fiscal_year)
         self.fields["from_fiscal_year"].initial = fiscal_year
         self.fields["started_on"].fiscal_year = fiscal_year
@@ -105,7 +104,7 @@ class BodyBasicForm(_BodyChoices, forms.Form):
     )
     description = forms.CharField(label="概要", required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
-    def __init__(self, *args, body: Body, fiscal_year: int, **kwargs) -> None:
+    def __init__(self, *args, body: Body, bodies: QuerySet[Body], fiscal_year: int, **kwargs) -> None:
         kwargs.setdefault(
             "initial",
             {
@@ -118,7 +117,7 @@ class BodyBasicForm(_BodyChoices, forms.Form):
         )
         super().__init__(*args, **kwargs)
         # Every other body is offered; one below this body is refused with the reason (services).
-        self._offer("parent", _council_bodies(body.council, fiscal_year, exclude=body), fiscal_year)
+        self._offer("parent", _in_tree_order(bodies, exclude=body), fiscal_year)
 
 
 class BodyRenameForm(forms.Form):
@@ -172,14 +171,14 @@ class BodySuccessorForm(_BodyChoices, forms.Form):
         label="この会議体は、引き継ぐ年度から「終了」にする", required=False, initial=True
     )
 
-    def __init__(self, *args, body: Body, fiscal_year: int, **kwargs) -> None:
+    def __init__(self, *args, body: Body, bodies: QuerySet[Body], fiscal_year: int, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["from_fiscal_year"].choices = year_choices(fiscal_year + 1, fiscal_year)
         self.fields["from_fiscal_year"].initial = fiscal_year + 1
-        self._offer("successor", _council_bodies(body.council, fiscal_year, exclude=body), fiscal_year)
+        self._offer("successor", _in_tree_order(bodies, exclude=body), fiscal_year)
 
     def clean(self) -> dict:
-        data = super().clean()
+        data = super().clean() or {}
         new_name = (data.get("new_name") or "").strip()
         data["new_name"] = new_name
         if bool(new_name) == bool(data.get("successor")):

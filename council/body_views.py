@@ -86,10 +86,15 @@ def body_add(request: HttpRequest, slug: str) -> HttpResponse:
     raw_parent = request.GET.get("parent", "")
     if raw_parent.isdigit():
         parent = _council_body(request, council, int(raw_parent))
-    initial = {"parent": parent.pk if parent else None}
+    initial: dict[str, object] = {"parent": parent.pk if parent else None}
     if parent is not None:
         initial["kind"] = _child_kind(parent)
-    form = BodyAddForm(request.POST or None, council=council, fiscal_year=fiscal_year, initial=initial)
+    form = BodyAddForm(
+        request.POST or None,
+        bodies=visible_bodies(request.user, council),
+        fiscal_year=fiscal_year,
+        initial=initial,
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         year = data["from_fiscal_year"]
@@ -151,8 +156,11 @@ def body_settings_detail(request: HttpRequest, slug: str, pk: int) -> HttpRespon
     if request.method == "POST" and which not in FORMS:
         which = ""
     data = request.POST if which else None
+    bodies = visible_bodies(request.user, council)
     forms = {
-        "basic": BodyBasicForm(data if which == "basic" else None, body=body, fiscal_year=fiscal_year),
+        "basic": BodyBasicForm(
+            data if which == "basic" else None, body=body, bodies=bodies, fiscal_year=fiscal_year
+        ),
         "rename": BodyRenameForm(data if which == "rename" else None, fiscal_year=fiscal_year),
         "status": BodyStatusForm(
             data if which == "status" else None,
@@ -160,7 +168,7 @@ def body_settings_detail(request: HttpRequest, slug: str, pk: int) -> HttpRespon
             initial={"status": body.status_in(fiscal_year)},
         ),
         "successor": BodySuccessorForm(
-            data if which == "successor" else None, body=body, fiscal_year=fiscal_year
+            data if which == "successor" else None, body=body, bodies=bodies, fiscal_year=fiscal_year
         ),
     }
     if which and forms[which].is_valid():
@@ -224,7 +232,12 @@ def _save(which: str, *, body: Body, data: dict, fiscal_year: int) -> int:
             raise ValidationError(
                 {"end_old": "新しく作る会議体に引き継ぐときは、この会議体はその年度から終了になります。"}
             )
-        services.body_succeed(old=body, name=data["new_name"], from_fiscal_year=year)
+        services.body_succeed(
+            old=body,
+            name=data["new_name"],
+            from_fiscal_year=year,
+            started_on=services.default_started_on(year),
+        )
     else:
         services.body_link_successor(
             old=body, successor=data["successor"], from_fiscal_year=year, end_old=data["end_old"]
