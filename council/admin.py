@@ -42,6 +42,7 @@ from council.services import (
     body_status_save,
     council_delete,
     council_save,
+    default_started_on,
     membership_delete,
     membership_save,
     organization_delete,
@@ -195,8 +196,30 @@ def _rows(formsets, model) -> list:
     return [row for formset in formsets if formset.model is model for row in formset_rows(formset)]
 
 
+class BodyAdminForm(forms.ModelForm):
+    """The body form with the 年度 a new body starts (its first name and 状態 rows)."""
+
+    from_fiscal_year = forms.TypedChoiceField(
+        label="開始年度",
+        coerce=int,
+        required=False,
+        help_text="この年度から会議体の一覧・日程・帳票に載ります（下の「状態の変更」に行を入力した場合は、"
+        "その最初の年度からです）。",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "from_fiscal_year" in self.fields:
+            now = current_fiscal_year()
+            self.fields["from_fiscal_year"].choices = [
+                (y, format_fiscal_year(y)) for y in range(now + 3, now - 16, -1)
+            ]
+            self.fields["from_fiscal_year"].initial = now
+
+
 @admin.register(Body)
 class BodyAdmin(ServiceAdminMixin, ScopedAdmin):
+    form = BodyAdminForm
     save_service = staticmethod(body_save)
     delete_service = staticmethod(body_delete)
     delete_keyword = "body"
@@ -211,12 +234,21 @@ class BodyAdmin(ServiceAdminMixin, ScopedAdmin):
     readonly_fields = ["ancestry", "successor_links"]
     fieldsets = [
         (None, {"fields": ["council", "name", "kind", "parent", "ancestry"]}),
-        ("運営", {"fields": ["sort_order", "target_meetings_per_year", "description"]}),
+        ("運営", {"fields": ["sort_order", "target_meetings_per_year", "started_on", "description"]}),
         ("再編", {"fields": ["predecessor", "successor_links"], "classes": ["collapse"]}),
     ]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("statuses")
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None:
+            return fieldsets
+        # A new body: when does it start? (without it, it would exist from the current 年度 only)
+        first_name, first_options = fieldsets[0]
+        fields = [*first_options["fields"], "from_fiscal_year"]
+        return [(first_name, {**first_options, "fields": fields}), *fieldsets[1:]]
 
     @admin.display(description="名称", ordering="sort_order")
     def indented_name(self, obj: Body) -> str:
@@ -251,13 +283,25 @@ class BodyAdmin(ServiceAdminMixin, ScopedAdmin):
 
     def save_arguments(self, request, form, formsets, change):
         # A rename is kept from this 年度 on: earlier years' reports still print the old name.
+        statuses = _rows(formsets, BodyStatus)
+        values = form_values(form)
+        fiscal_year = current_fiscal_year()
+        if not change:
+            # A new body exists from the 年度 chosen (or its first 状態 row), not only from this one;
+            # one started in this 年度 counts its yearly target from today's month (活動開始日).
+            fiscal_year = form.cleaned_data.get("from_fiscal_year") or fiscal_year
+            typed = [edit.values.get("fiscal_year") for edit in statuses if not edit.delete]
+            first = min([y for y in typed if y], default=fiscal_year)
+            if not values.get("started_on"):
+                values["started_on"] = default_started_on(first)
+            fiscal_year = first
         return {
             "body": form.instance if change else None,
-            "fiscal_year": current_fiscal_year(),
-            "statuses": _rows(formsets, BodyStatus),
+            "fiscal_year": fiscal_year,
+            "statuses": statuses,
             "names": _rows(formsets, BodyName),
             "memberships": _rows(formsets, Membership),
-            **form_values(form),
+            **values,
         }
 
 

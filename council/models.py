@@ -133,6 +133,12 @@ class Body(models.Model):
     )
     sort_order = models.PositiveIntegerField("表示順", default=0)
     target_meetings_per_year = models.PositiveSmallIntegerField("年間の開催目標（回）", null=True, blank=True)
+    started_on = models.DateField(
+        "活動開始日",
+        null=True,
+        blank=True,
+        help_text="年度の途中で始めた会議体は、その年度の開催目標をこの日の月から数えます。空欄なら4月からです。",
+    )
     description = models.TextField("概要", blank=True)
 
     class Meta:
@@ -151,6 +157,13 @@ class Body(models.Model):
         return self.name
 
     def clean(self) -> None:
+        if self.predecessor_id is not None:
+            if self.pk is not None and self.predecessor_id == self.pk:
+                raise ValidationError({"predecessor": "会議体を自分自身の前身にはできません。"})
+            if self.council_id and self.predecessor.council_id != self.council_id:
+                raise ValidationError(
+                    {"predecessor": "前身・後継の会議体は同じ協議会の会議体から選んでください。"}
+                )
         if self.parent_id is None:
             return
         if self.council_id and self.parent.council_id != self.council_id:

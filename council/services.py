@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -16,6 +17,7 @@ from council.access import forget_roles
 from council.concurrency import check_unchanged
 from council.models import (
     Body,
+    BodyKind,
     BodyName,
     BodyStatus,
     BodyStatusKind,
@@ -26,7 +28,8 @@ from council.models import (
     Role,
     RoleKind,
 )
-from council.wareki import EARLIEST_RECORD_YEAR
+from council.tree import exists_in
+from council.wareki import EARLIEST_RECORD_YEAR, current_fiscal_year, fiscal_year_of, format_fiscal_year
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User as AuthUser
@@ -105,6 +108,68 @@ def council_delete(*, council: Council) -> None:
     council.delete()
 
 
+def _name_key(name: str) -> str:
+    """A name as compared for duplicates: full-width and half-width alike, spaces ignored."""
+    return "".join(unicodedata.normalize("NFKC", name).split())
+
+
+def check_body_names(*, council: Council, body: Body | None = None) -> None:
+    """Refuse two bodies of one council carrying the same name in the same 年度.
+
+    Called after a write, inside its transaction, on the stored rows: a refusal rolls it all back.
+    A name may come back once the body that carried it has ended (no year in common). ``body`` is
+    the body just written: the message is about its name; without it every pair is checked.
+    """
+    bodies = list(Body.objects.filter(council=council).prefetch_related("names", "statuses"))
+
+    def keys(b: Body) -> set[str]:
+        return {_name_key(b.name), *(_name_key(row.name) for row in b.names.all())}
+
+    wanted = {b.pk for b in bodies} if body is None else {body.pk}
+    for candidate in (b for b in bodies if b.pk in wanted):
+        own = keys(candidate)
+        rivals = [b for b in bodies if b.pk != candidate.pk and keys(b) & own]
+        if not rivals:
+            continue
+        rows = [candidate, *rivals]
+        years = [r.fiscal_year for b in rows for r in b.statuses.all()]
+        years += [r.from_fiscal_year for b in rows for r in b.names.all()]
+        first = max(min(years, default=EARLIEST_FISCAL_YEAR), EARLIEST_FISCAL_YEAR)
+        last = max([*years, current_fiscal_year()]) + 1  # nothing changes after the last row
+        for year in range(first, last + 1):
+            if not exists_in(candidate, year):
+                continue
+            name = candidate.name_in(year)
+            for rival in rivals:
+                if exists_in(rival, year) and _name_key(rival.name_in(year)) == _name_key(name):
+                    raise ValidationError(
+                        {
+                            "name": f"この協議会には、{format_fiscal_year(year)}に「{name}」という会議体が"
+                            "すでにあります。同じ年度に同じ名前の会議体は登録できません。"
+                            "別の名前にしてください。"
+                        }
+                    )
+
+
+def default_started_on(from_fiscal_year: int, today: dt.date | None = None) -> dt.date | None:
+    """The 活動開始日 of a body created today: today when it starts in this 年度 (its yearly target
+    then counts from this month), none for a body entered for a past or a coming 年度 (from April)."""
+    if today is None:
+        from django.utils import timezone
+
+        today = timezone.localdate()
+    return today if from_fiscal_year == fiscal_year_of(today) else None
+
+
+def _check_started_on(started_on: dt.date | None, from_fiscal_year: int) -> None:
+    if started_on is not None and fiscal_year_of(started_on) != from_fiscal_year:
+        raise ValidationError(
+            {
+                "started_on": f"活動開始日は、開始年度（{format_fiscal_year(from_fiscal_year)}）の日付にしてください。"
+            }
+        )
+
+
 @transaction.atomic
 def body_create(
     *,
@@ -116,8 +181,14 @@ def body_create(
     predecessor: Body | None = None,
     sort_order: int = 0,
     target_meetings_per_year: int | None = None,
+    started_on: dt.date | None = None,
+    description: str = "",
 ) -> Body:
-    """Create a body, active from ``from_fiscal_year``, with its first name on record."""
+    """Create a body, active from ``from_fiscal_year``, with its first name on record.
+
+    Refused: a parent or predecessor of another council, a name another body of the council
+    carries in the same years, a 活動開始日 outside the first 年度."""
+    _check_started_on(started_on, from_fiscal_year)
     body = Body(
         council=council,
         name=name,
@@ -126,10 +197,13 @@ def body_create(
         predecessor=predecessor,
         sort_order=sort_order,
         target_meetings_per_year=target_meetings_per_year,
+        started_on=started_on,
+        description=description,
     )
     body.full_clean()
     body.save()
     body_ensure_history(body=body, fiscal_year=from_fiscal_year)
+    check_body_names(council=council, body=body)
     return body
 
 
@@ -141,25 +215,48 @@ def body_ensure_history(*, body: Body, fiscal_year: int) -> None:
         BodyStatus.objects.create(body=body, fiscal_year=fiscal_year, status=BodyStatusKind.ACTIVE)
 
 
+def first_year_of(body: Body) -> int | None:
+    """The first 年度 of a body (its earliest status row), None for one without any."""
+    return BodyStatus.objects.filter(body=body).aggregate(first=models.Min("fiscal_year"))["first"]
+
+
 @transaction.atomic
 def body_set_status(*, body: Body, fiscal_year: int, status: str, note: str = "") -> BodyStatus:
     """Record that from ``fiscal_year`` on the body is active, paused (休止) or ended (終了)."""
+    if status not in BodyStatusKind.values:
+        raise ValidationError({"status": "状態は「活動中」「休止」「終了」から選んでください。"})
+    first = first_year_of(body)
+    if first is not None and fiscal_year < first:
+        raise ValidationError(
+            {
+                "fiscal_year": f"{format_fiscal_year(fiscal_year)}には、この会議体はまだありません"
+                f"（{format_fiscal_year(first)}から）。{format_fiscal_year(first)}以降の年度を選んでください。"
+            }
+        )
     row, _ = BodyStatus.objects.update_or_create(
         body=body, fiscal_year=fiscal_year, defaults={"status": status, "note": note}
     )
+    check_body_names(council=body.council, body=body)  # a body resumed may meet its name's new holder
     return row
 
 
 @transaction.atomic
 def body_rename(*, body: Body, fiscal_year: int, name: str) -> Body:
     """Rename a body from ``fiscal_year`` on; earlier years keep the old name in reports."""
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": "新しい名称を入力してください。"})
     if not body.names.filter(from_fiscal_year__lt=fiscal_year).exists():
         # The old name has no row of its own yet: it stays the name of every earlier year.
         BodyName.objects.create(body=body, from_fiscal_year=EARLIEST_FISCAL_YEAR, name=body.name)
     BodyName.objects.update_or_create(body=body, from_fiscal_year=fiscal_year, defaults={"name": name})
-    body.name = name
+    # The current name is the name of the latest row (a rename from a past 年度 under a later one
+    # does not change what the body is called today).
+    latest = body.names.order_by("-from_fiscal_year").values_list("name", flat=True).first()
+    body.name = latest or name
     body.full_clean()
     body.save(update_fields=["name"])
+    check_body_names(council=body.council, body=body)
     return body
 
 
@@ -177,6 +274,67 @@ def body_succeed(*, old: Body, name: str, from_fiscal_year: int, **fields) -> Bo
     )
 
 
+@transaction.atomic
+def body_link_successor(*, old: Body, successor: Body, from_fiscal_year: int, end_old: bool = True) -> Body:
+    """Name an existing body as the successor of ``old`` (it takes over from ``from_fiscal_year``);
+    ``old`` ends from that 年度 unless ``end_old`` is false. Refused: a body of another council,
+    the body itself, or one of its own predecessors (a loop of successions)."""
+    if successor.council_id != old.council_id:
+        raise ValidationError({"successor": "後継の会議体は同じ協議会の会議体から選んでください。"})
+    if successor.pk == old.pk:
+        raise ValidationError({"successor": "会議体を自分自身の後継にはできません。"})
+    node: Body | None = old
+    seen: set[int] = set()
+    while node is not None and node.pk not in seen:
+        if node.pk == successor.pk:
+            raise ValidationError(
+                {"successor": f"「{successor.name}」は「{old.name}」の前身です。前身を後継にはできません。"}
+            )
+        seen.add(node.pk)
+        node = node.predecessor
+    successor.predecessor = old
+    successor.full_clean()
+    successor.save(update_fields=["predecessor"])
+    if end_old:
+        body_set_status(
+            body=old,
+            fiscal_year=from_fiscal_year,
+            status=BodyStatusKind.ENDED,
+            note=f"「{successor.name_in(from_fiscal_year)}」へ引き継ぎ",
+        )
+    return successor
+
+
+def _siblings(body: Body) -> list[Body]:
+    return list(
+        Body.objects.filter(council_id=body.council_id, parent_id=body.parent_id)
+        .prefetch_related("statuses")
+        .order_by("sort_order", "id")
+    )
+
+
+@transaction.atomic
+def body_move(*, body: Body, up: bool, fiscal_year: int) -> bool:
+    """Move a body one place up or down among its siblings shown in ``fiscal_year`` (表示順).
+
+    The siblings keep the 表示順 numbers they had between them, only in the new order; a body
+    already first (or last) stays where it is (returns False)."""
+    siblings = [b for b in _siblings(body) if exists_in(b, fiscal_year) or b.pk == body.pk]
+    index = next(n for n, b in enumerate(siblings) if b.pk == body.pk)
+    other = index - 1 if up else index + 1
+    if other < 0 or other >= len(siblings):
+        return False
+    numbers = sorted(b.sort_order for b in siblings)
+    for n in range(1, len(numbers)):  # equal numbers would leave the order to the id: make them distinct
+        numbers[n] = max(numbers[n], numbers[n - 1] + 1)
+    siblings[index], siblings[other] = siblings[other], siblings[index]
+    for sibling, number in zip(siblings, numbers, strict=True):
+        if sibling.sort_order != number:
+            sibling.sort_order = number
+            sibling.save(update_fields=["sort_order"])
+    return True
+
+
 BODY_FIELDS = frozenset(
     {
         "council",
@@ -186,6 +344,7 @@ BODY_FIELDS = frozenset(
         "predecessor",
         "sort_order",
         "target_meetings_per_year",
+        "started_on",
         "description",
     }
 )
@@ -206,9 +365,21 @@ def body_save(
     A changed name is a rename from ``fiscal_year`` on (``body_rename``): earlier years' reports
     keep the old name. A body without name or status rows gets its first ones for ``fiscal_year``.
     """
+    if fields.get("started_on"):
+        first = first_year_of(body) if body is not None and body.pk is not None else None
+        _check_started_on(fields["started_on"], first or fiscal_year)
     if body is None or body.pk is None:
         body = save_fields(body or Body(), fields, BODY_FIELDS)
     else:
+        stored_kind = Body.objects.filter(pk=body.pk).values_list("kind", flat=True).get()
+        if stored_kind == BodyKind.CASE_CONFERENCE and fields.get("kind", stored_kind) != stored_kind:
+            # Its records hold personal data, read only after the pledge: they must not open up.
+            raise ValidationError(
+                {
+                    "kind": "個別支援会議の種別は変えられません（記録に個人情報が含まれるため）。"
+                    "別の種別の会議体が必要なときは、新しく追加してください。"
+                }
+            )
         stored_name = Body.objects.filter(pk=body.pk).values_list("name", flat=True).get()
         new_name = fields.pop("name", stored_name)
         body.name = stored_name
@@ -227,6 +398,7 @@ def body_save(
             body_name_save(body_name=name_edit.row, **{**name_edit.values, "body": body})
     _save_memberships(memberships, body=body)
     body_ensure_history(body=body, fiscal_year=fiscal_year)
+    check_body_names(council=body.council, body=body)
     return body
 
 
@@ -242,7 +414,9 @@ BODY_NAME_FIELDS = frozenset({"body", "from_fiscal_year", "name"})
 @transaction.atomic
 def body_name_save(*, body_name: BodyName | None = None, **fields) -> BodyName:
     """Add or correct one row of a body's name history (名称の履歴)."""
-    return save_fields(body_name or BodyName(), fields, BODY_NAME_FIELDS)
+    row = save_fields(body_name or BodyName(), fields, BODY_NAME_FIELDS)
+    check_body_names(council=row.body.council, body=row.body)
+    return row
 
 
 @transaction.atomic

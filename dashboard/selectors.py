@@ -137,12 +137,26 @@ def body_page(*, body: Body, fiscal_year: int) -> dict:
 # --------------------------------------------------------------------------------------------
 
 
-def expected_by_now(target: int, today: dt.date) -> int:
+def counting_from(body: Body, fiscal_year: int) -> dt.date:
+    """The day the yearly target of ``fiscal_year`` counts from: 1 April, or the first of the month
+    the body started in (活動開始日) when it started later in that 年度."""
+    april = fiscal_year_bounds(fiscal_year)[0]
+    started = body.started_on
+    if started is None or fiscal_year_of(started) != fiscal_year:
+        return april
+    return started.replace(day=1)
+
+
+def expected_by_now(target: int, today: dt.date, since: dt.date | None = None) -> int:
     """Meetings a body with a yearly ``target`` should have held by now (rounded down).
 
-    Counting whole months only, so a body is not flagged for a meeting planned later this month.
+    Counting whole months only, so a body is not flagged for a meeting planned later this month;
+    a body that started in the 年度 (``since``, the first of its month) counts from that month.
     """
-    return target * months_into_fiscal_year(today) // 12
+    months = months_into_fiscal_year(today)
+    if since is not None and fiscal_year_of(since) == fiscal_year_of(today):
+        months -= months_into_fiscal_year(since)
+    return target * max(months, 0) // 12
 
 
 @dataclass(frozen=True)
@@ -262,13 +276,15 @@ def build_dashboard(
             continue
         body_stats = stats.get(body.pk, MeetingStats())
         target = body.target_meetings_per_year
-        expected = expected_by_now(target, today) if target else 0
+        since = counting_from(body, fiscal_year)
+        expected = expected_by_now(target, today, since) if target else 0
         if body_stats.last_held is not None:
             silent = body_stats.last_held < silent_since
         else:
             # Never met: only flag once the body has existed for the whole warning period.
             first = first_fiscal_year(body)
-            silent = first is not None and fiscal_year_bounds(first)[0] <= silent_since
+            began = body.started_on or (fiscal_year_bounds(first)[0] if first is not None else None)
+            silent = began is not None and began <= silent_since
         progress.append(
             BodyProgress(
                 body=body,

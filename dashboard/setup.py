@@ -69,7 +69,7 @@ def setup_steps(council: Council, *, links: dict[str, str] | None = None) -> lis
     )
     slug = council.slug
     links = {
-        "bodies": reverse("council_home", args=[slug]),
+        "bodies": reverse("body_settings", args=[slug]),
         "people": reverse("people_list", args=[slug]),
         "accounts": reverse("invitation_list", args=[slug]),
         "pledge": reverse("council_settings", args=[slug]) + "#pledge-heading",

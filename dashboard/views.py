@@ -121,6 +121,7 @@ SETTINGS_PAGE = "「協議会の設定」"
 
 # The secretariat's set-up pages, in the order a council moving in uses them: (url name, label, what for).
 SETUP_PAGES = (
+    ("body_settings", "会議体の設定", "全体会から個別支援会議までの構成を、年度ごとに登録・変更します。"),
     ("people_list", "人物・構成員", "人物と所属機関を登録し、会議体に任期と役割を付けて入れます。"),
     ("invitation_list", "アカウントの招待", "メールで招待し、本人にパスワードを設定してもらいます。"),
     ("access_overview", "権限の一覧", "だれがどの会議体を閲覧・編集できるか、その理由を確かめます。"),

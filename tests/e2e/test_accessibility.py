@@ -187,6 +187,13 @@ ERROR_STATES = [
         "report_request", "secretariat", _u("report_list", **SLUG), form="#report-request-form", mode="bad"
     ),
     ErrorState("imports", "secretariat", _u("imports", **SLUG)),
+    ErrorState("body_settings_add", "secretariat", _u("body_settings_add", **SLUG)),
+    ErrorState(
+        "body_settings_detail",
+        "secretariat",
+        _u("body_settings_detail", **SLUG, pk=lambda w: w.subcommittee.pk),
+        form="main form:has(input[name=form][value=rename])",
+    ),
     ErrorState("person_erase", "secretariat", _u("person_erase", **SLUG, pk=lambda w: w.person.pk)),
     ErrorState("login", "anonymous", _u("login"), mode="bad"),
     ErrorState(

@@ -239,7 +239,7 @@ def _seed(council, steering, secretariat, n):
     for i in range(n):
         body = body_create(
             council=council,
-            name=f"部会{i}",
+            name=f"部会{n}-{i}",  # distinct names: a council refuses duplicates
             kind=BodyKind.SUBCOMMITTEE,
             parent=steering,
             from_fiscal_year=2019,

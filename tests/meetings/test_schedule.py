@@ -284,13 +284,13 @@ def _seed(council, steering, n: int) -> None:
     for i in range(n):
         body = body_create(
             council=council,
-            name=f"部会{i}",
+            name=f"部会{n}-{i}",  # distinct names: a council refuses duplicates
             kind=BodyKind.SUBCOMMITTEE,
             parent=steering,
             from_fiscal_year=2019,
             sort_order=10 + i,
         )
-        body_rename(body=body, fiscal_year=YEAR, name=f"部会{i}（新）")
+        body_rename(body=body, fiscal_year=YEAR, name=f"部会{n}-{i}（新）")
         for month in (5, 9, 1):
             year = YEAR if month >= 4 else YEAR + 1
             MeetingFactory(body=body, date=dt.date(year, month, 10), status=MeetingStatus.HELD)

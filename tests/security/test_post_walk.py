@@ -45,6 +45,7 @@ POST_ONLY_ALLOWED: dict[str, frozenset[str]] = {
     "review_decide": frozenset({"reviewer", "secretariat"}),
     "report_job_retry": frozenset({"reviewer", "secretariat"}),
     "person_export": frozenset({"secretariat"}),  # records the disclosure
+    "body_settings_move": frozenset({"secretariat"}),
     "invitation_resend": frozenset({"secretariat"}),
     "membership_create": frozenset({"secretariat"}),
     "membership_end": frozenset({"secretariat"}),

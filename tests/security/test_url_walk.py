@@ -391,6 +391,11 @@ TABLE: dict[str, list[Case]] = {
         Case(lambda w, who, v: {"token": w.invitation_token}, same(200)),
         Case(lambda w, who, v: {"token": "not-a-token"}, same(404), "bad-token"),
     ],
+    # 会議体の設定 (council.body_views): the council's secretariat; 403 before any body is looked up.
+    "body_settings": [Case(slug, SECRETARIAT_ONLY)],
+    "body_settings_add": [Case(slug, SECRETARIAT_ONLY)],
+    "body_settings_detail": [Case(body, SECRETARIAT_ONLY)],
+    "body_settings_move": [Case(body, post_only())],
     # アカウントの招待 (accounts): the council's secretariat.
     "invitation_list": [Case(slug, SECRETARIAT_ONLY)],
     # 権限の一覧 (council): the council's secretariat.
