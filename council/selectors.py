@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
-from council.models import Body, BodyStatusKind, Membership
+from council.models import Body, BodyStatusKind, Council, Membership, Person, Role
 from council.tree import exists_in, tree_order
 from council.wareki import fiscal_year_bounds
 
@@ -111,3 +114,49 @@ def body_settings_tree(*, bodies: QuerySet[Body], fiscal_year: int) -> BodySetti
         ended_before=sorted(ended_before, key=lambda t: (t[2], t[0].sort_order, t[0].pk)),
         later=sorted(later, key=lambda t: (t[2], t[0].sort_order, t[0].pk)),
     )
+
+
+ENDING_NOTICE_DAYS = 60
+
+
+@dataclass
+class EndingAccess:
+    """An account whose last term in the council ends soon: it will open nothing of the council."""
+
+    user: Any
+    people: list[Person]
+    last_day: dt.date
+    bodies: list[str]
+
+
+def accesses_ending(
+    council: Council, *, today: dt.date | None = None, days: int = ENDING_NOTICE_DAYS
+) -> list[EndingAccess]:
+    """Accounts whose access comes from memberships only and ends within ``days`` (two queries)."""
+    today = today or timezone.localdate()
+    terms = (
+        Membership.objects.filter(body__council=council, person__user__isnull=False)
+        .filter(Q(term_end__isnull=True) | Q(term_end__gte=today))
+        .select_related("person__user", "person__organization", "body")
+    )
+    granted = set(Role.objects.filter(council=council).values_list("user_id", flat=True))
+    by_user: dict[int, list[Membership]] = {}
+    for term in terms:
+        if term.person.user_id not in granted:
+            by_user.setdefault(term.person.user_id, []).append(term)  # type: ignore[arg-type]
+    ending = []
+    for memberships in by_user.values():
+        if any(m.term_end is None for m in memberships):
+            continue
+        last_day = max(m.term_end for m in memberships if m.term_end is not None)
+        if last_day <= today + dt.timedelta(days=days):
+            people = list({m.person.pk: m.person for m in memberships}.values())
+            ending.append(
+                EndingAccess(
+                    user=memberships[0].person.user,
+                    people=people,
+                    last_day=last_day,
+                    bodies=sorted({m.body.name for m in memberships if m.term_end == last_day}),
+                )
+            )
+    return sorted(ending, key=lambda e: (e.last_day, e.people[0].name_kana))

@@ -15,8 +15,10 @@ from council.access import (
     get_council_for_secretariat,
     roles_of,
 )
+from council.display import person_name
 from council.models import Body, BodyKind, Council, Person, Role
 from council.pages import council_context
+from council.selectors import ENDING_NOTICE_DAYS, accesses_ending
 from council.wareki import format_wareki
 
 
@@ -45,6 +47,11 @@ class AccessRow:
     edits: list[str]
     reasons: list[str]
     warnings: list[str] = field(default_factory=list)
+
+    @property
+    def display_name(self) -> str:
+        """An account of no person: its name as Japanese write it (family name first)."""
+        return person_name(self.user)
 
 
 def _summary(bodies: list[Body], chosen: list[Body]) -> list[str]:
@@ -104,5 +111,13 @@ def access_overview(request: HttpRequest, slug: str) -> HttpResponse:
     """「権限の一覧」 (事務局): who can read and edit what in the council today, and why."""
     council = get_council_for_secretariat(request.user, slug, page=ACCESS_PAGE)
     return render(
-        request, "council/access_overview.html", council_context(request, council, rows=access_rows(council))
+        request,
+        "council/access_overview.html",
+        council_context(
+            request,
+            council,
+            rows=access_rows(council),
+            ending=accesses_ending(council),
+            ending_days=ENDING_NOTICE_DAYS,
+        ),
     )

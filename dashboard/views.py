@@ -22,6 +22,7 @@ from council.access import (
 )
 from council.forms import CouncilSettingsForm, PledgeTextForm
 from council.pages import council_context, selected_fiscal_year
+from council.selectors import ENDING_NOTICE_DAYS, accesses_ending
 from council.services import council_save
 from council.wareki import format_wareki
 from dashboard.selectors import body_page, council_tree, dashboard_for
@@ -112,6 +113,8 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
             dashboard=data,
             setup_steps=steps if not all(step.done for step in steps) else None,
             setup_done=sum(step.done for step in steps),
+            ending_accesses=len(accesses_ending(council)),
+            ending_days=ENDING_NOTICE_DAYS,
             today_label=format_wareki(data.today, weekday=True),
         ),
     )

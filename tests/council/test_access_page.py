@@ -6,9 +6,11 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from council.models import MembershipRole, RoleKind
 from council.services import membership_add, person_save, role_grant
+from council.wareki import format_wareki
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -93,3 +95,45 @@ def test_the_pledge_list_includes_members_who_open_the_council_by_membership(cli
     html = client.get(reverse("pledge_status", args=[kawasemi.council.slug])).content.decode()
     assert "佐藤 一郎" in html or "佐藤一郎" in html
     assert "会議体の長・担当（就労部会）" in html
+
+
+def test_accounts_whose_last_term_ends_soon_are_announced(client, kawasemi):
+    today = timezone.localdate()
+    leaving = person_save(council=kawasemi.council, name="髙橋 退任", name_kana="たかはし たいにん")
+    membership_add(
+        body=kawasemi.forum,
+        person=leaving,
+        role=MembershipRole.MEMBER,
+        term_start=today - dt.timedelta(days=300),
+        term_end=today + dt.timedelta(days=20),
+    )
+    person_save(person=leaving, user=UserFactory(username="leaving"))
+    staying = person_save(council=kawasemi.council, name="髙橋 再任", name_kana="たかはし さいにん")
+    for start, end in (
+        (today - dt.timedelta(days=300), today + dt.timedelta(days=20)),
+        (today + dt.timedelta(days=21), None),
+    ):
+        membership_add(
+            body=kawasemi.forum, person=staying, role=MembershipRole.MEMBER, term_start=start, term_end=end
+        )
+    person_save(person=staying, user=UserFactory(username="staying"))
+    later = person_save(council=kawasemi.council, name="髙橋 後任", name_kana="たかはし こうにん")
+    membership_add(
+        body=kawasemi.forum,
+        person=later,
+        role=MembershipRole.MEMBER,
+        term_start=today - dt.timedelta(days=300),
+        term_end=today + dt.timedelta(days=200),
+    )
+    person_save(person=later, user=UserFactory(username="later"))
+
+    client.force_login(kawasemi.secretariat)
+    html = client.get(_url(kawasemi.council)).content.decode()
+    section = html[html.index("任期が60日以内に終わる方") : html.index("アカウントごとの権限")]
+    assert "任期が60日以内に終わる方（1人）" in section
+    assert (
+        f"髙橋 退任：{format_wareki(today + dt.timedelta(days=20))}まで（地域移行協議の場準備会）" in section
+    )
+    assert "髙橋 再任" not in section and "髙橋 後任" not in section
+    dashboard = client.get(reverse("dashboard", args=[kawasemi.council.slug])).content.decode()
+    assert "この協議会を開けなくなる方が1人います" in dashboard

@@ -276,4 +276,4 @@ def test_page_query_count_is_constant(client, bodies, council, steering, secreta
     _seed(council, steering, secretariat, 5)
     # session, user, council, roles, the pledge confirmations (case conferences on it or not)
     # + the selector's seven
-    assert small == count() == 14  # + the set-up checklist (one query)
+    assert small == count() == 16  # + the set-up checklist (one query), accounts ending (two)
