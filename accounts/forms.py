@@ -15,6 +15,7 @@ from accounts.templatetags.signin import japanese_duration
 from accounts.two_factor import normalise_token
 from council.access import for_admin
 from council.display import person_name
+from council.forms import WideEmailField
 from council.models import Body, Council, Person, RoleKind
 
 
@@ -40,6 +41,10 @@ class PasswordResetMailForm(PasswordResetForm):
     """Django's reset form, its mail in Japanese and sent by the worker (``accounts.mail``).
 
     As in Django, an address with no active account sends nothing and shows the same page."""
+
+    email = WideEmailField(
+        label="メールアドレス", max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
 
     def send_mail(
         self,

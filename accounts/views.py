@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import hashlib
+import logging
 from base64 import b32encode
 
 import segno
+from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import SetPasswordForm
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -193,9 +197,42 @@ def session_extend(request: HttpRequest) -> HttpResponse:
     return redirect(back)
 
 
-# 「パスワードをお忘れの方」: Django's view with the Japanese mail sent by the worker. The other steps
-# (done, confirm, complete) are Django's own views with the templates in templates/registration/.
-password_reset = auth_views.PasswordResetView.as_view(form_class=PasswordResetMailForm)
+logger = logging.getLogger(__name__)
+
+RESET_WINDOW = 3600  # seconds: the limits count an hour
+
+
+def _over_limit(key: str, limit: int) -> bool:
+    """Count one more request under ``key`` in the cache; True once the hour's count passes ``limit``."""
+    cache.add(key, 0, timeout=RESET_WINDOW)  # the window starts with the first request
+    try:
+        return cache.incr(key) > limit
+    except ValueError:  # expired between add and incr: this request starts a new window
+        cache.set(key, 1, timeout=RESET_WINDOW)
+        return limit < 1
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """「パスワードをお忘れの方」: Django's view with the Japanese mail sent by the worker, limited per
+    address and per client. Over a limit the answer is the same page as always, and no mail leaves.
+    The other steps (done, confirm, complete) are Django's own views (templates/registration/)."""
+
+    form_class = PasswordResetMailForm
+
+    def form_valid(self, form):
+        address = form.cleaned_data["email"].strip().lower()
+        by_address = "reset:addr:" + hashlib.sha256(address.encode()).hexdigest()
+        by_client = f"reset:client:{get_client_ip_address(self.request) or 'unknown'}"
+        # Both are counted, so a client trying many addresses is stopped as well as many tries at one.
+        client_over = _over_limit(by_client, settings.PASSWORD_RESET_REQUESTS_PER_CLIENT)
+        address_over = _over_limit(by_address, settings.PASSWORD_RESET_MAILS_PER_ADDRESS)
+        if client_over or address_over:
+            logger.warning("password reset limited (%s)", "client" if client_over else "address")
+            return HttpResponseRedirect(self.get_success_url())
+        return super().form_valid(form)
+
+
+password_reset = PasswordResetView.as_view()
 
 
 def _invitation_refused(request: HttpRequest, refused: InvitationRefused) -> HttpResponse:

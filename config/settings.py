@@ -209,6 +209,27 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # Celery: eager in the embedded default, a real Redis-backed queue when REDIS_URL is set.
 REDIS_URL = env_str("REDIS_URL")
+
+# The cache (the password-reset limit counts in it): Redis beside the queue in services mode, so
+# every web process counts together; files under var/cache/ in the embedded default.
+CACHES = {
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "kyogikai",
+        }
+        if REDIS_URL
+        else {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+        }
+    )
+}
+# 「パスワードをお忘れの方」: reset mails per address and requests per client address, an hour each.
+# Over the limit the page answers as always (it never tells whether an address exists) and sends nothing.
+PASSWORD_RESET_MAILS_PER_ADDRESS = env_int("PASSWORD_RESET_MAILS_PER_ADDRESS", 3)
+PASSWORD_RESET_REQUESTS_PER_CLIENT = env_int("PASSWORD_RESET_REQUESTS_PER_CLIENT", 20)
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 
 from django import forms
 
@@ -102,3 +103,11 @@ class PledgeTextForm(forms.Form):
 
     title = forms.CharField(label="表題", max_length=200)
     text = forms.CharField(label="本文", widget=forms.Textarea(attrs={"rows": 10}))
+
+
+class WideEmailField(forms.EmailField):
+    """An e-mail address typed in full-width (ＴＡＮＡＫＡ＠example.jp) is read as its half-width self."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return unicodedata.normalize("NFKC", value).strip() if value else value

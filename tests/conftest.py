@@ -62,6 +62,22 @@ def private_task_queue():
 
 
 @pytest.fixture(scope="session", autouse=True)
+def private_cache():
+    """Each test process counts in its own memory, not in the Redis or files the site would share."""
+    from django.test import override_settings
+
+    with override_settings(CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def empty_cache(private_cache):
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(scope="session", autouse=True)
 def fast_password_hashing():
     """PBKDF2 costs ~0.3 s a user; the cast alone has eight. Tests need no strong hashes."""
     from django.test import override_settings

@@ -89,3 +89,34 @@ def test_a_wrong_address_is_refused_with_a_japanese_reason(client):
     html = page.content.decode()
     assert "有効なメールアドレスを入力してください。" in html
     assert 'aria-describedby="id_email-errors"' in html
+
+
+def test_reset_mails_are_limited_per_address_and_the_answer_does_not_change(client, smtp, sent, settings):
+    settings.PASSWORD_RESET_MAILS_PER_ADDRESS = 3
+    UserFactory(username="tanaka", email="tanaka@example.jp")
+    answers = []
+    for n in range(5):
+        with sent():
+            answers.append(
+                client.post(
+                    reverse("password_reset"),
+                    {"email": "ＴＡＮＡＫＡ＠ｅｘａｍｐｌｅ．ｊｐ" if n else "tanaka@example.jp"},
+                    follow=True,
+                )
+            )
+    assert len(smtp.inbox.messages) == 3  # the 4th and 5th send nothing
+    assert len({a.content for a in answers}) == 1  # and look exactly like the others
+    assert all(a.redirect_chain == answers[0].redirect_chain for a in answers)
+
+
+def test_one_client_trying_many_addresses_is_stopped(client, smtp, sent, settings):
+    settings.PASSWORD_RESET_REQUESTS_PER_CLIENT = 4
+    for n in range(6):
+        UserFactory(username=f"user{n}", email=f"user{n}@example.jp")
+    for n in range(6):
+        with sent():
+            client.post(reverse("password_reset"), {"email": f"user{n}@example.jp"}, REMOTE_ADDR="192.0.2.7")
+    assert len(smtp.inbox.messages) == 4
+    with sent():  # another client is not held back
+        client.post(reverse("password_reset"), {"email": "user5@example.jp"}, REMOTE_ADDR="192.0.2.8")
+    assert len(smtp.inbox.messages) == 5

@@ -29,7 +29,9 @@ def test_chair_files_a_meeting_report_and_sees_it_on_the_schedule(
     expect(page.get_by_role("heading", name=re.compile("会議体の一覧"))).to_be_visible()
 
     # From the council home to the body page, then the new meeting form.
-    page.get_by_role("table").get_by_role("link", name="相談支援部会").click()  # the tree (「あなたの担当」 links it too)
+    page.get_by_role("table").get_by_role(
+        "link", name="相談支援部会"
+    ).click()  # the tree (「あなたの担当」 links it too)
     page.get_by_role("link", name="会議を登録する").click()
     page.get_by_label("開催日").fill(format_wareki(today))
     page.get_by_label("会場").fill("みどり市福祉センター 2階会議室")
