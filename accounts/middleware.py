@@ -9,7 +9,8 @@ from django.urls import Resolver404, resolve
 from django.utils.http import urlencode
 
 from accounts.first_password import SESSION_KEY as FIRST_PASSWORD_KEY
-from accounts.two_factor import SESSION_KEY, SETUP
+from accounts.two_factor import ENFORCED_ROLES, SESSION_KEY, SETUP, VERIFY, confirmed_device
+from council.access import roles_of
 
 ADMIN_PREFIX = "/admin/"
 
@@ -30,6 +31,8 @@ class SecondFactorMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         due = request.session.get(SESSION_KEY) if hasattr(request, "session") else None
+        if not due and hasattr(request, "session"):
+            due = self._required_since_sign_in(request)
         if due and request.user.is_authenticated and not request.user.is_verified():
             try:
                 name = resolve(request.path_info).url_name
@@ -42,6 +45,26 @@ class SecondFactorMiddleware:
                     url += "?" + urlencode({"next": request.get_full_path()})
                 return redirect(url)
         return self.get_response(request)
+
+    @staticmethod
+    def _required_since_sign_in(request: HttpRequest) -> str | None:
+        """A council that turned 2FA on, or a 事務局 role given, while the user was signed in.
+
+        Read from the user's roles, which every page reads anyway (``roles_of`` keeps them on the
+        user object for the request), so a live session is held to the rule from its next page
+        without a query of its own; the device is looked up only for a user who now owes a code.
+        """
+        user = request.user
+        if not user.is_authenticated or user.is_verified():
+            return None
+        if not any(
+            role.kind in ENFORCED_ROLES and role.council.require_two_factor and role.pk
+            for role in roles_of(user)
+        ):
+            return None
+        due = VERIFY if confirmed_device(user) is not None else SETUP
+        request.session[SESSION_KEY] = due
+        return due
 
 
 # Pages a user with a letter's first password may still open besides the change page itself.

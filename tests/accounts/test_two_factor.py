@@ -189,3 +189,30 @@ def test_council_admin_offers_the_setting(client, council, secretariat):
     client.force_login(secretariat)
     page = client.get(reverse("admin:council_council_change", args=[council.pk]))
     assert "事務局・福祉課の2段階認証を必須にする" in page.content.decode()
+
+
+def test_turning_it_on_holds_sessions_already_signed_in(client, council, secretariat, member):
+    """A council that requires 2FA while its secretariat is signed in: the next page asks for it."""
+    from council.services import council_save
+
+    sign_in(client, secretariat.username)
+    home = reverse("council_home", args=[council.slug])
+    assert client.get(home).status_code == 200
+    council_save(council=council, require_two_factor=True)
+    assert client.get(home)["Location"].startswith(reverse("two_factor_setup"))
+    assert client.get("/admin/")["Location"].startswith(reverse("two_factor_setup"))
+
+    client.logout()
+    sign_in(client, member.username)  # members are not held to it
+    assert client.get(home).status_code == 200
+
+
+def test_a_secretariat_role_given_during_a_session_asks_for_the_code(client, enforcing, member):
+    from council.models import RoleKind
+    from council.services import role_grant
+
+    sign_in(client, member.username)  # a member: no second factor owed at sign-in
+    home = reverse("council_home", args=[enforcing.slug])
+    assert client.get(home).status_code == 200
+    role_grant(user=member, council=enforcing, kind=RoleKind.SECRETARIAT)
+    assert client.get(home)["Location"].startswith(reverse("two_factor_setup"))
