@@ -320,3 +320,34 @@ ActionPlanRowFormSet = forms.formset_factory(
     can_delete=True,
     can_delete_extra=False,
 )
+
+
+class HandOverForm(forms.Form):
+    """引き継ぎ: where an ended body's open issues go, and on which day."""
+
+    to_body = forms.ModelChoiceField(
+        label="引き継ぎ先の会議体",
+        queryset=Body.objects.none(),
+        empty_label="選んでください",
+        help_text="後継の会議体が登録されていれば、はじめから選ばれています。",
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    on = WarekiDateField(
+        label="引き継いだ日",
+        help_text="「令和5年4月1日」「R5.4.1」「2023/4/1」のどれでも入力できます（全角数字も可）。"
+        "この日の会議体の状態で確かめます。",
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+    )
+    reason = forms.CharField(
+        label="理由・内容",
+        required=False,
+        max_length=5000,
+        help_text="空欄なら「（元の会議体）から（引き継ぎ先）へ引き継ぎました。」と記録します。",
+        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
+    )
+
+    def __init__(self, *args, bodies: QuerySet[Body], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["to_body"]
+        field.queryset = bodies
+        field.label_from_instance = lambda body: body.name  # type: ignore[attr-defined]

@@ -263,6 +263,7 @@ class MoveKind(models.TextChoices):
     CLOSE = "close", "取扱い終了"
     SOLVE_INDIVIDUALLY = "solve_individually", "個別支援で解決"
     REOPEN = "reopen", "再開"
+    HAND_OVER = "hand_over", "引き継ぎ"
 
 
 @history.track()

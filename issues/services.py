@@ -12,9 +12,11 @@ from django.utils import timezone
 
 from council.concurrency import changed_meanwhile_message, check_unchanged
 from council.display import person_name
-from council.models import Body
+from council.models import Body, BodyKind, BodyStatusKind
 from council.services import RowEdit, save_fields
+from council.wareki import fiscal_year_of, format_fiscal_year, format_wareki
 from issues.models import (
+    OPEN_STATUSES,
     ActionPlan,
     ActionPlanRow,
     IssueMove,
@@ -241,6 +243,133 @@ def issue_escalate(
 ) -> IssueMove:
     """Move an issue to the parent of the body that holds it (上位の会議体へ上げる)."""
     return issue_move(issue=issue, kind=MoveKind.ESCALATE, by=by, reason=reason, at_meeting=at_meeting)
+
+
+# --- 引き継ぎ: an ended body's open issues go to its successor ------------------------------------
+
+
+class HandOverRefused(IssueMoveRefused):
+    """A hand-over the rules do not allow; nothing was moved. ``str(exc)`` is for the user."""
+
+
+def hand_over_target(old: Body) -> Body | None:
+    """The body that takes over ``old``'s issues by default: its one successor (None if it has none
+    or several, then the secretariat chooses)."""
+    successors = list(Body.objects.filter(predecessor=old).order_by("sort_order", "pk")[:2])
+    return successors[0] if len(successors) == 1 else None
+
+
+def _hand_over_moment(on: dt.date, latest: dt.datetime | None) -> dt.datetime:
+    """When a hand-over dated ``on`` is recorded: now if ``on`` is today, else noon of that day —
+    after the issue's last move if that was the same day, so the history keeps its order."""
+    now = timezone.now()
+    if on == timezone.localdate(now):
+        return now
+    moment = dt.datetime.combine(on, dt.time(12, 0), tzinfo=timezone.get_current_timezone())
+    if latest is not None and timezone.localtime(latest).date() == on and latest >= moment:
+        moment = latest + dt.timedelta(seconds=1)
+    return moment
+
+
+def _check_hand_over_bodies(old: Body, to: Body | None, on: dt.date) -> Body:
+    if to is None:
+        raise HandOverRefused(
+            f"「{old.name_in(fiscal_year_of(on))}」には後継の会議体が一つに決まっていません。引き継ぎ先を選んでください。"
+        )
+    year = fiscal_year_of(on)
+    old_name, to_name = old.name_in(year), to.name_in(year)
+    if to.council_id != old.council_id:
+        raise HandOverRefused("他の協議会の会議体へは引き継げません。同じ協議会の会議体を選んでください。")
+    if to.pk == old.pk:
+        raise HandOverRefused(
+            f"「{old_name}」から同じ「{old_name}」へは引き継げません。別の会議体を選んでください。"
+        )
+    if on > timezone.localdate():
+        raise HandOverRefused("引き継ぎの日付に、まだ来ていない日は指定できません。")
+    when = f"{format_wareki(on)}（{format_fiscal_year(year)}）"
+    old_status = old.status_in(year)
+    if old_status in (None, BodyStatusKind.ACTIVE):
+        raise HandOverRefused(
+            f"「{old_name}」は{when}には休止・終了していないため、まとめて引き継ぐことはできません。"
+            "課題を一件ずつ移すときは、各課題の「操作」から行ってください。"
+        )
+    to_status = to.status_in(year)
+    if to_status is None:
+        raise HandOverRefused(f"「{to_name}」は{when}にはまだ設置されていないため、引き継げません。")
+    if to_status == BodyStatusKind.ENDED:
+        raise HandOverRefused(f"「{to_name}」は{when}には終了しているため、引き継げません。")
+    if to_status == BodyStatusKind.PAUSED:
+        raise HandOverRefused(f"「{to_name}」は{when}には休止中のため、引き継げません。")
+    if to.kind == BodyKind.CASE_CONFERENCE and old.kind != BodyKind.CASE_CONFERENCE:
+        raise HandOverRefused("個別支援会議へは引き継げません。部会やワーキングを選んでください。")
+    return to
+
+
+def hand_over_issues(old: Body) -> list[RegionalIssue]:
+    """The open issues ``old`` holds, oldest raised first (what a hand-over moves)."""
+    return list(RegionalIssue.objects.filter(body=old, status__in=OPEN_STATUSES).order_by("raised_on", "pk"))
+
+
+@transaction.atomic
+def issues_hand_over(
+    *, old: Body, to: Body | None = None, on: dt.date | None = None, by: User | None, reason: str = ""
+) -> list[IssueMove]:
+    """Hand every open issue of the paused or ended ``old`` to ``to`` (by default its successor),
+    one 引き継ぎ move per issue dated ``on`` (default today), the issues keeping their state.
+
+    All or nothing: refused (HandOverRefused, in Japanese) when the target is of another council,
+    is ``old`` itself, is not active on that date, when ``old`` is still active then, when the date
+    lies in the future or before an issue's last move, or when there is nothing to hand over. The
+    issues are locked (in id order) for the transaction, so two hand-overs run one after the other
+    and the second finds nothing left.
+    """
+    on = on or timezone.localdate()
+    old = Body.objects.prefetch_related("names", "statuses").get(pk=old.pk)
+    if to is None:
+        to = hand_over_target(old)
+    if to is not None:
+        to = Body.objects.prefetch_related("names", "statuses").get(pk=to.pk)
+    to = _check_hand_over_bodies(old, to, on)
+    locked = list(
+        RegionalIssue.objects.select_for_update()
+        .filter(body=old, status__in=OPEN_STATUSES)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    year = fiscal_year_of(on)
+    if not locked:
+        raise HandOverRefused(f"「{old.name_in(year)}」には、引き継ぐ検討中の地域課題がありません。")
+    latest = {
+        row["issue_id"]: row["at"]
+        for row in IssueMove.objects.filter(issue_id__in=locked)
+        .order_by("issue_id", "-at")
+        .distinct("issue_id")
+        .values("issue_id", "at")
+    }
+    issues = RegionalIssue.objects.filter(pk__in=locked).order_by("raised_on", "pk")
+    too_early = [
+        issue
+        for issue in issues
+        if issue.raised_on > on or (issue.pk in latest and timezone.localtime(latest[issue.pk]).date() > on)
+    ]
+    if too_early:
+        titles = "」「".join(issue.title for issue in too_early)
+        raise HandOverRefused(
+            f"「{titles}」には{format_wareki(on)}より後の経過があるため、この日付では引き継げません。"
+            "その後の日付を指定してください。"
+        )
+    note = reason.strip() or f"「{old.name_in(year)}」から「{to.name_in(year)}」へ引き継ぎました。"
+    return [
+        issue_move(
+            issue=issue,
+            kind=MoveKind.HAND_OVER,
+            by=by,
+            to_body=to,
+            reason=note,
+            at=_hand_over_moment(on, latest.get(issue.pk)),
+        )
+        for issue in issues
+    ]
 
 
 # Row fields of an action plan, in the order of the 表 (課題 · 誰に・どこに · 誰が何をする · いつまでに · 進捗).

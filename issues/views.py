@@ -22,15 +22,17 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from council.access import (
     can_edit_body,
     can_see_body,
+    get_body_for_user,
+    get_council_for_secretariat,
     get_council_for_user,
     is_secretariat_of,
     readable_bodies,
 )
-from council.models import Body, BodyKind, Council
+from council.models import Body, BodyKind, BodyStatusKind, Council
 from council.pages import council_context, selected_fiscal_year
 from council.submit_once import submit_once
 from council.tree import descendants
-from council.wareki import current_fiscal_year, fiscal_year_of, months_between
+from council.wareki import current_fiscal_year, fiscal_year_of, format_wareki, months_between
 from issues import selectors
 from issues.forms import (
     ORIGIN_CASE_CONFERENCE,
@@ -38,12 +40,22 @@ from issues.forms import (
     ORIGIN_MEETING,
     ActionPlanForm,
     ActionPlanRowFormSet,
+    HandOverForm,
     IssueFilterForm,
     IssueMoveForm,
     IssueRaiseForm,
 )
 from issues.models import IssueOrigin, MoveKind, RegionalIssue
-from issues.services import IssueChangedMeanwhile, action_plan_save, issue_move, issue_raise
+from issues.services import (
+    HandOverRefused,
+    IssueChangedMeanwhile,
+    action_plan_save,
+    hand_over_issues,
+    hand_over_target,
+    issue_move,
+    issue_raise,
+    issues_hand_over,
+)
 from issues.workflow import IssueMoveRefused, allowed_moves
 from meetings.selectors import get_meeting_for_user
 
@@ -212,7 +224,8 @@ def issue_create(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _move_kinds(issue: RegionalIssue, bodies: dict[int, Body]) -> list[str]:
     """The moves the rules allow from the status, less those that obviously cannot apply here."""
-    kinds = allowed_moves(issue)
+    # 引き継ぎ is done for all the open issues of an ended body at once (issues_hand_over_view).
+    kinds = [k for k in allowed_moves(issue) if k != MoveKind.HAND_OVER]
     if issue.reported_to_id is not None or issue.council.parent_id is None:
         kinds = [k for k in kinds if k != MoveKind.REPORT]
     if issue.body.parent_id is None:
@@ -337,6 +350,58 @@ def issue_move_view(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         return _render_detail(request, council, issue, move_form=form, status=400)
     messages.success(request, f"「{move.get_kind_display()}」を記録しました。")
     return redirect("issue_detail", council.slug, issue.pk)
+
+
+# --- 引き継ぎ: an ended body's open issues to its successor ----------------------------------------
+
+HAND_OVER_PAGE = "課題の引き継ぎ"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@submit_once
+def issues_hand_over_view(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """「課題の引き継ぎ」 (事務局): the open issues of a paused or ended body, the body taking them
+    over (its successor unless another is chosen) and the date; one 引き継ぎ move per issue."""
+    council = get_council_for_secretariat(request.user, slug, page=HAND_OVER_PAGE)
+    old = get_body_for_user(request.user, council, pk, write=True)
+    fiscal_year = current_fiscal_year()
+    choices = readable_bodies(request.user, council).exclude(pk=old.pk).order_by("sort_order", "pk")
+    if old.kind != BodyKind.CASE_CONFERENCE:
+        choices = choices.exclude(kind=BodyKind.CASE_CONFERENCE)
+    successor = hand_over_target(old)
+    form = HandOverForm(
+        request.POST or None,
+        bodies=choices,
+        initial={"to_body": successor, "on": format_wareki(timezone.localdate())},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            moves = issues_hand_over(
+                old=old, to=data["to_body"], on=data["on"], by=request.user, reason=data["reason"]
+            )
+        except HandOverRefused as error:
+            form.add_error(None, str(error))
+        else:
+            to_name = data["to_body"].name_in(fiscal_year_of(data["on"]))
+            messages.success(
+                request,
+                f"{len(moves)}件の地域課題を「{to_name}」へ引き継ぎました（{format_wareki(data['on'])}）。"
+                "各課題の経過に「引き継ぎ」として記録しています。",
+            )
+            return redirect("dashboard", council.slug)
+    context = council_context(
+        request,
+        council,
+        old=old,
+        old_name=old.name_in(fiscal_year),
+        old_status_label=BodyStatusKind(old.status_in(fiscal_year) or BodyStatusKind.ACTIVE).label,
+        successor=successor,
+        issues=hand_over_issues(old),
+        form=form,
+    )
+    return render(request, "issues/hand_over.html", context, status=400 if form.errors else 200)
 
 
 # --- the action plan ---------------------------------------------------------------------------------

@@ -41,7 +41,8 @@ class Rule:
     allowed_from: frozenset[str]
     # None: the status does not change.
     to_status: str | None
-    # How the target body is found: "same", "parent", "ancestor" (chosen) or "descendant" (chosen).
+    # How the target body is found: "same", "parent", "ancestor" (chosen), "descendant" (chosen) or
+    # "any" (chosen: the successor of an ended body, see issues.services.issues_hand_over).
     target: str = "same"
     needs_reason: bool = False
     needs_due_date: bool = False
@@ -64,6 +65,8 @@ RULES: dict[str, Rule] = {
     MoveKind.CLOSE: Rule(OPEN_STATUSES, S.CLOSED, needs_reason=True),
     MoveKind.SOLVE_INDIVIDUALLY: Rule(OPEN_STATUSES, S.SOLVED_INDIVIDUALLY, needs_reason=True),
     MoveKind.REOPEN: Rule(CLOSED_BY_OUTCOME, S.COLLECTED, needs_reason=True),
+    # 引き継ぎ: an ended or paused body's open issue goes to its successor, in the state it was in.
+    MoveKind.HAND_OVER: Rule(OPEN_STATUSES, None, target="any"),
 }
 
 
@@ -193,6 +196,8 @@ def _target_body(issue: RegionalIssue, rule: Rule, label: str, to_body: Body | N
         return current.parent
     if to_body is None:
         raise IssueMoveRefused(f"「{label}」の相手となる会議体を選んでください。")
+    if rule.target == "any":
+        return to_body
     if rule.target == "ancestor":
         if to_body.pk not in {b.pk for b in parent_chain(current)}:
             raise IssueMoveRefused(f"「{to_body.name}」は「{current.name}」の上位の会議体ではありません。")

@@ -59,7 +59,8 @@ class ActivityPolicyForm(VersionedForm):
         widgets = {"history": _textarea(8), "policy": _textarea(3), "activities": _textarea(6)}
         labels = {"activities": "具体的活動（取り組み）内容"}
         help_texts = {
-            "history": "空欄のときは、これまでの活動方針と振り返り・評価シートから下書きを入れています。自由に直してください。",
+            "history": "「これまでの経過の下書きを作る」を押すと、これまでの年度の活動方針・振り返り・評価シートと"
+            "地域課題の結果から下書きを作ります（前身の会議体の年度も含みます）。保存するまでは登録されません。",
         }
 
 

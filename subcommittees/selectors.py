@@ -10,7 +10,6 @@ from django.db.models import Prefetch, QuerySet
 from council.access import readable_bodies
 from council.models import Body, Council, Person
 from council.selectors import body_members
-from council.wareki import format_fiscal_year
 from reports.models import ReportJob
 from subcommittees.models import (
     ActivityPolicy,
@@ -99,27 +98,3 @@ def policy_of_year(*, body: Body, fiscal_year: int) -> str:
         .first()
     )
     return report or ""
-
-
-def policy_history_draft(*, body: Body, fiscal_year: int) -> str:
-    """A first draft of これまでの経過 for the policy of ``fiscal_year``: two queries.
-
-    The latest earlier policy's 経過 tells the story up to its own 年度; the evaluations' narratives
-    of the years since then add one paragraph each (「令和N年度は、…」).
-    """
-    earlier = (
-        ActivityPolicy.objects.filter(body=body, fiscal_year__lt=fiscal_year)
-        .exclude(history="")
-        .order_by("-fiscal_year")
-        .first()
-    )
-    since = earlier.fiscal_year if earlier else 0
-    paragraphs = [earlier.history.strip()] if earlier else []
-    evaluations = (
-        Evaluation.objects.filter(body=body, fiscal_year__gte=since, fiscal_year__lt=fiscal_year)
-        .exclude(narrative="")
-        .order_by("fiscal_year")
-    )
-    for evaluation in evaluations:
-        paragraphs.append(f"{format_fiscal_year(evaluation.fiscal_year)}は、{evaluation.narrative.strip()}")
-    return "\n\n".join(paragraphs)

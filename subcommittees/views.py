@@ -37,6 +37,7 @@ from subcommittees.forms import (
     ReviewDecisionForm,
     SubmitForm,
 )
+from subcommittees.history_draft import history_draft as draft_history
 from subcommittees.models import ActivityPolicy, Evaluation, EvaluationStatus, ProgressReport
 
 
@@ -105,11 +106,22 @@ def policy_edit(request: HttpRequest, slug: str, body_pk: int, year: int) -> Htt
     council, body, fiscal_year = _page(request, slug, body_pk, year)
     policy_year = fiscal_year + 1
     policy = ActivityPolicy.objects.filter(body=body, fiscal_year=policy_year).first()
-    initial = {}
-    if policy is None or not policy.history.strip():
-        initial["history"] = selectors.policy_history_draft(body=body, fiscal_year=policy_year)
-    form = ActivityPolicyForm(request.POST or None, instance=policy, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    drafting = request.method == "POST" and ("draft" in request.POST or "draft_replace" in request.POST)
+    draft: str | None = None
+    draft_offer = ""
+    data = request.POST if request.method == "POST" else None
+    if drafting:
+        # 「これまでの経過の下書きを作る」: nothing is saved. An empty field takes the draft; text the
+        # user has is kept, the draft shown under it, and replaced only by 「下書きで置き換える」.
+        draft = draft_history(body=body, fiscal_year=policy_year, user=request.user)
+        typed = request.POST.get("history", "")
+        if draft and ("draft_replace" in request.POST or not typed.strip()):
+            data = request.POST.copy()
+            data["history"] = draft
+        elif draft:
+            draft_offer = draft
+    form = ActivityPolicyForm(data, instance=policy)
+    if request.method == "POST" and not drafting and form.is_valid():
         try:
             services.activity_policy_save(
                 body=body,
@@ -130,8 +142,13 @@ def policy_edit(request: HttpRequest, slug: str, body_pk: int, year: int) -> Htt
         form=form,
         body_name=body.name_in(fiscal_year),
         kind=DocumentKind.POLICY,
+        drafting=drafting,
+        draft_empty=drafting and not draft,
+        draft_filled=drafting and bool(draft) and not draft_offer,
+        draft_offer=draft_offer,
     )
-    return render(request, "subcommittees/policy_form.html", context, status=400 if form.errors else 200)
+    status = 400 if not drafting and form.errors else 200
+    return render(request, "subcommittees/policy_form.html", context, status=status)
 
 
 def _evaluation_context(

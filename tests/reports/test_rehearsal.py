@@ -172,14 +172,25 @@ def test_year_entered_through_the_pages_reads_like_the_reference(
 
     # The secretariat: next year's policy, これまでの経過 drafted from the earlier years.
     client.force_login(secretariat)
-    page = client.get(doc("policy_edit")).content.decode()
+    policy = ActivityPolicy.objects.get(body=subcommittee, fiscal_year=FY + 1)  # pre-filled by 継続する
+    page = client.post(
+        doc("policy_edit"),
+        {
+            "loaded_version": policy.updated_at.isoformat(),
+            "history": "",
+            "policy": policy.policy,
+            "activities": policy.activities,
+            "draft": "1",  # 「これまでの経過の下書きを作る」
+        },
+    ).content.decode()
     for drafted in (
         "平成30年度は、移行支援の再利用",
-        "令和元年度は、全就労系サービスの聞き取り",
-        "令和2年度は、就労定着支援をテーマ",
+        "【令和元年度】",
+        "・取り組み：全就労系サービスの聞き取り",
+        "【令和2年度】",
+        "就労定着支援をテーマ",
     ):
         assert drafted in page
-    policy = ActivityPolicy.objects.get(body=subcommittee, fiscal_year=FY + 1)  # pre-filled by 継続する
     assert policy.policy == "定着率が上がるよう、自己紹介シートの周知と活用を進める。"
     response = client.post(
         doc("policy_edit"),

@@ -318,6 +318,9 @@ TABLE: dict[str, list[Case]] = {
     # reviewer (docs/decisions.md); issues merely lifted from one are ordinary issues.
     "issue_detail": [Case(issue, BODY_READ), Case(issue, CASE_ONLY_SECRETARIAT, "case")],
     "issue_move": [Case(issue, post_only())],
+    # 課題の引き継ぎ (a paused or ended body's open issues to its successor): the secretariat only,
+    # 403 before the body is looked up.
+    "issues_hand_over": [Case(body, SECRETARIAT_ONLY), Case(body, SECRETARIAT_ONLY, "case")],
     "action_plan_edit": [Case(issue, BODY_WRITE), Case(issue, CASE_ONLY_SECRETARIAT, "case")],
     # Reported up: the prefecture's own pages; nobody of the city has a role in the prefecture.
     "reported_issues": [

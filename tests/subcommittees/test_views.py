@@ -221,8 +221,14 @@ def test_policy_history_is_prefilled_from_earlier_years(client, council, subcomm
     )
     client.force_login(chair)
     page = client.get(url("policy_edit", council, subcommittee)).content.decode()
+    assert "平成30年度は仕組みを作った。" not in page  # drafted only when asked (the button)
+    page = client.post(
+        url("policy_edit", council, subcommittee),
+        {"loaded_version": "new", "history": "", "policy": "", "activities": "", "draft": "1"},
+    ).content.decode()
     assert "平成30年度は仕組みを作った。" in page
-    assert "令和2年度は、就労定着支援の実態を把握した。" in page
+    assert "【令和2年度】" in page and "・取り組み：就労定着支援の実態を把握した。" in page
+    assert not ActivityPolicy.objects.filter(body=subcommittee, fiscal_year=FY + 1).exists()
 
 
 def test_policy_page_saves_next_years_policy(client, council, subcommittee, secretariat):
