@@ -182,9 +182,7 @@ def test_a_council_moves_in_without_a_shell(smtp, sent):
     assert hanako_c.get(reverse("meeting_create", args=[SLUG, shuro.pk])).status_code == 403
 
     # The reviewer finds the sheet waiting.
-    evaluation_save(
-        body=soudan, fiscal_year=year, comments=[], policy="方針", narrative="一年の記録。"
-    )
+    evaluation_save(body=soudan, fiscal_year=year, comments=[], policy="方針", narrative="一年の記録。")
     assert (
         ichiro_c.post(reverse("evaluation_submit", args=[SLUG, soudan.pk, year]), {"comment": ""}).status_code
         == 302
