@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.contrib.auth.models import AnonymousUser
 from django.db import models
 from django.db.models import Count, Q
@@ -10,7 +11,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from council.access import for_admin
+from council.access import council_ids_for, for_admin
 from council.admin_base import (
     HiddenFromIndexMixin,
     RelatedOnly,
@@ -445,3 +446,37 @@ class RoleAdmin(FieldsServiceAdmin):
     @admin.display(description="氏名")
     def user_full_name(self, obj: Role) -> str:
         return person_name(obj.user)  # 「姓 名」 (Django's get_full_name puts the given name first)
+
+
+class CouncilNamingAutocompleteJsonView(AutocompleteJsonView):
+    """The admin's autocomplete, naming each body's council for a user who works in several.
+
+    Two councils both have a 「全体会」: a superuser or a secretariat of two councils choosing a
+    parent or predecessor saw 「全体会」「全体会」. A user of one council sees the names alone.
+    """
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        return queryset.select_related("council") if queryset.model is Body else queryset
+
+    def serialize_result(self, obj, to_field_name):
+        result = super().serialize_result(obj, to_field_name)
+        if isinstance(obj, Body) and self._several_councils():
+            result["text"] = f"{obj.name}（{obj.council.name}）"
+        return result
+
+    def _several_councils(self) -> bool:
+        if not hasattr(self, "_several"):
+            user = self.request.user
+            self._several = (
+                Council.objects.count() > 1 if user.is_superuser else len(council_ids_for(user)) > 1
+            )
+        return self._several
+
+
+def _autocomplete_view(request):
+    return CouncilNamingAutocompleteJsonView.as_view(admin_site=admin.site)(request)
+
+
+# AdminSite.get_urls wires ``self.autocomplete_view``; the URLconf is read after the admin modules.
+admin.site.autocomplete_view = _autocomplete_view  # type: ignore[method-assign]
