@@ -357,3 +357,68 @@ def test_unknown_or_foreign_keys_are_row_errors(secretariat_client, kawasemi):
         "2行目「ID」: 「88888888」はこの協議会の地域課題のIDではありません。"
     )
     assert _records(kawasemi) == before
+
+
+# --- The same decisions in the admin and for large files (the Celery task) ---------------------
+
+
+def test_the_admin_asks_the_same_question(client, kawasemi):
+    ichiro = kawasemi.people["sato_ichiro"]
+    client.force_login(kawasemi.secretariat)
+    url = reverse("admin:council_person_import")
+    response = client.post(
+        url,
+        {
+            "council": kawasemi.council.pk,
+            "file": SimpleUploadedFile("r.csv", csv_bytes(SOUDAN_ROSTER, "utf-8")),
+        },
+    )
+    assert response.status_code == 200
+    assert 'name="decision-2"' in response.content.decode()
+    token = response.context["confirm_form"].initial["token"]
+    before = _people_state(kawasemi)
+    process = reverse("admin:council_person_process_import")
+    response = client.post(process, {"council": kawasemi.council.pk, "token": token})
+    assert response.status_code == 400
+    assert "2行目は、同じ人か別の人かがまだ選ばれていません" in response.content.decode()
+    assert _people_state(kawasemi) == before
+    response = client.post(process, {"council": kawasemi.council.pk, "token": token, "decision-2": "new"})
+    assert response.status_code == 302
+    assert _organization_of(ichiro) == "就労支援センターせせらぎ"
+    assert Person.objects.filter(council=kawasemi.council, name="佐藤 一郎").count() == 2
+
+
+def test_a_large_roster_keeps_the_choices_for_the_task(
+    secretariat_client, kawasemi, monkeypatch, django_capture_on_commit_callbacks
+):
+    from config.celery import app as celery_app
+    from spreadsheets import tables
+
+    monkeypatch.setattr(tables, "LARGE_IMPORT_ROWS", 1)
+    eager = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    try:
+        _large_roster(secretariat_client, kawasemi, django_capture_on_commit_callbacks)
+    finally:
+        celery_app.conf.task_always_eager = eager
+
+
+def _large_roster(secretariat_client, kawasemi, django_capture_on_commit_callbacks):
+    ichiro = kawasemi.people["sato_ichiro"]
+    before = _people_state(kawasemi)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _upload(secretariat_client, kawasemi, SOUDAN_ROSTER)
+    assert response.status_code == 302 and "?job=" in response["Location"]
+    token = response["Location"].split("?job=")[1]
+    response = secretariat_client.get(response["Location"])
+    assert [row.line for row in response.context["report"].decisions] == [2]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _confirm(secretariat_client, kawasemi, token)
+    assert response.status_code == 400
+    assert "2行目は、同じ人か別の人かがまだ選ばれていません" in response.content.decode()
+    assert _people_state(kawasemi) == before
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _confirm(secretariat_client, kawasemi, token, {2: f"person{ichiro.pk}"})
+    assert response.status_code == 302
+    assert secretariat_client.get(response["Location"]).status_code == 302  # done: back to the page
+    assert _organization_of(ichiro) == "かわせみクリニック"
