@@ -680,7 +680,8 @@ class MemberResource(CouncilResource):
     - 「人物ID」 filled (an exported file): that person, or an error of the row when this council
       has no such person. The row then edits their 氏名・ふりがな・所属機関 (before → after in the
       preview; a 所属機関 so changed is the person's, in every body).
-    - else by 氏名 and the identifying columns the row fills (所属機関, ふりがな): the one stored
+    - else by 氏名 and the identifying columns the row fills (所属機関, ふりがな, メールアドレス —
+      the last read when a file has it, never exported): the one stored
       person of that name who agrees with all of them is that person, and nothing of the person
       changes (a blank cell says nothing; it never clears a value). No person of that name: a new
       person. Otherwise (the name matches but something identifying differs, or two people of the
@@ -709,6 +710,10 @@ class MemberResource(CouncilResource):
     term_start = _field("term_start", "任期開始", WarekiDateWidget(required=True))
     term_end = _field("term_end", "任期終了", WarekiDateWidget())
     person_key = _field("person_key", "人物ID", KeyWidget(), readonly=True)
+    # Read when a file has it (it identifies a person), never written by the export: a roster
+    # file is printed and passed around, and the addresses stay in the system.
+    person_email = _field("person_email", "メールアドレス")
+    import_only_columns = ("メールアドレス",)
 
     class Meta(CouncilResource.Meta):
         model = Membership
@@ -722,6 +727,7 @@ class MemberResource(CouncilResource):
             "term_start",
             "term_end",
             "person_key",
+            "person_email",
         )
         import_id_fields = ("body", "person_name")
 
@@ -732,6 +738,7 @@ class MemberResource(CouncilResource):
         membership.person_kana = person.name_kana
         membership.person_organization = person.organization
         membership.person_key = person.pk
+        membership.person_email = person.email
         return membership
 
     def before_import(self, dataset, **kwargs):
@@ -783,6 +790,9 @@ class MemberResource(CouncilResource):
         kana = self._cell(row, "ふりがな")
         if kana and person.name_kana and not _same_text(kana, person.name_kana):
             differs.append("ふりがな")
+        email = self._cell(row, "メールアドレス")
+        if email and person.email and email.lower() != person.email.lower():
+            differs.append("メールアドレス")
         return differs
 
     def _value(self, person: Person) -> str:
@@ -869,6 +879,7 @@ class MemberResource(CouncilResource):
         membership.person_kana = ""
         membership.person_organization = None
         membership.person_key = None
+        membership.person_email = ""
         return membership
 
     def import_instance(self, instance, row, **kwargs):
@@ -884,11 +895,14 @@ class MemberResource(CouncilResource):
             for column, attribute, stored in (
                 ("ふりがな", "person_kana", person.name_kana),
                 ("所属機関", "person_organization", person.organization),
+                ("メールアドレス", "person_email", person.email),
             ):
                 if column not in row or (not self._keyed and not self._cell(row, column)):
                     setattr(instance, attribute, stored)
             if _same_text(instance.person_kana, person.name_kana):
                 instance.person_kana = person.name_kana
+            if instance.person_email.lower() == person.email.lower():
+                instance.person_email = person.email
             if not self._keyed or not instance.person_name:
                 instance.person_name = person.name
             if "person_organization" not in errors and instance.person_organization != person.organization:
@@ -910,6 +924,7 @@ class MemberResource(CouncilResource):
                 name=instance.person_name,
                 name_kana=instance.person_kana,
                 organization=organization,
+                email=instance.person_email,
             )
             self._remember(person)
             self._created[person.pk] = self.line()  # the same person in the next rows
@@ -921,6 +936,8 @@ class MemberResource(CouncilResource):
                 changed["name_kana"] = instance.person_kana
             if person.organization_id != getattr(organization, "pk", None):
                 changed["organization"] = organization
+            if person.email != instance.person_email:
+                changed["email"] = instance.person_email
             if changed:
                 person_save(person=person, **changed)
         self._row_person = person
@@ -943,6 +960,13 @@ class MemberResource(CouncilResource):
         instance.full_clean()
         # No membership service edits a term yet; the fields are the membership's own.
         instance.save(update_fields=["role", "is_secretariat", "term_start", "term_end"])
+
+    def get_export_fields(self, selected_fields=None):
+        return [
+            field
+            for field in super().get_export_fields(selected_fields)
+            if field.column_name not in self.import_only_columns
+        ]
 
     def export_queryset(self):
         return [

@@ -422,3 +422,27 @@ def _large_roster(secretariat_client, kawasemi, django_capture_on_commit_callbac
     assert response.status_code == 302
     assert secretariat_client.get(response["Location"]).status_code == 302  # done: back to the page
     assert _organization_of(ichiro) == "かわせみクリニック"
+
+
+def test_an_email_address_tells_people_apart_and_is_never_exported(secretariat_client, kawasemi):
+    ichiro = person_save(person=kawasemi.people["sato_ichiro"], email="ichiro@seseragi.example.jp")
+    assert "メールアドレス" not in export_bytes(
+        "members", council=kawasemi.council, user=kawasemi.secretariat, fmt="csv"
+    ).decode("utf-8-sig")
+    header = "会議体,氏名,所属機関,メールアドレス,任期開始\n"
+    same = (
+        header + "相談支援部会,佐藤 一郎,就労支援センターせせらぎ,ICHIRO@seseragi.example.jp,令和6年4月1日\n"
+    )
+    report = _upload(secretariat_client, kawasemi, same).context["report"]
+    assert [(row.kind, row.options) for row in report.rows] == [("new", [])]  # him: a new membership
+    other = header + "相談支援部会,佐藤 一郎,就労支援センターせせらぎ,sato@clinic.example.jp,令和6年4月1日\n"
+    response = _upload(secretariat_client, kawasemi, other)
+    assert response.context["report"].rows[0].options == [
+        [f"person{ichiro.pk}", "同じ人（メールアドレスを変更）：佐藤 一郎（就労支援センターせせらぎ）"],
+        ["new", "別の人として追加"],
+    ]
+    assert _confirm(secretariat_client, kawasemi, response.context["token"], {2: "new"}).status_code == 302
+    newcomer = Person.objects.get(council=kawasemi.council, email="sato@clinic.example.jp")
+    assert newcomer.pk != ichiro.pk and newcomer.organization.name == "就労支援センターせせらぎ"
+    ichiro.refresh_from_db()
+    assert ichiro.email == "ichiro@seseragi.example.jp"
