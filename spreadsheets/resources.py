@@ -2,8 +2,11 @@
 
 Every resource is bound to ONE council (``council=`` when it is made): bodies, organizations and
 people are looked up by name in that council only, so another council's 全体会 never matches.
-Rows are matched by a natural key (an organization by its name, a member by person + body …),
-never by row order or database id, so re-importing an exported file changes nothing.
+Rows are matched first by the stable key an export writes in its last column (「ID」, the
+record's id; members 「人物ID」, the person's), checked to be this council's; without it by a
+natural key (an organization by its name, a member by person + body …), never by row order, so
+re-importing an exported file changes nothing. A person is never found by name alone (see
+``MemberResource``).
 
 Writes go through the services where they exist. The widgets below read what people type in
 Excel (和暦, full-width digits, ○ marks) and raise ``ValueError`` with a Japanese message, which
@@ -414,7 +417,7 @@ class CouncilResource(resources.ModelResource):
 
     def after_import(self, dataset, result, **kwargs):
         # Not ModelResource's: it resets the table's id sequence to max(id) after new rows (for
-        # files that carry ids). Ours never carry ids, and resetting could hand out an id that a
+        # files that create rows with their ids). Ours only match stored rows by id, and resetting could hand out an id that a
         # concurrent, not yet committed insert already holds.
         pass
 
