@@ -410,7 +410,8 @@ class ImportReport:
             out += [f"{row.line}行目: {note}" for note in row.notes]
             if row.options:
                 chosen = dict(map(tuple, row.options)).get(row.chosen, "（未選択）")
-                out.append(f"{row.line}行目: 同じ人か別の人か → {chosen}")
+                offered = "／".join(f"{value}＝{label}" for value, label in row.options)
+                out.append(f"{row.line}行目: 同じ人か別の人か → {chosen}（選択肢: {offered}）")
             out += [f"{row.line}行目「{column}」: {before} → {after}" for column, before, after in row.diffs]
         out += self.errors
         return out

@@ -446,3 +446,27 @@ def test_an_email_address_tells_people_apart_and_is_never_exported(secretariat_c
     assert newcomer.pk != ichiro.pk and newcomer.organization.name == "就労支援センターせせらぎ"
     ichiro.refresh_from_db()
     assert ichiro.email == "ichiro@seseragi.example.jp"
+
+
+def test_the_command_takes_the_choices_too(kawasemi, tmp_path, capsys):
+    from django.core.management import CommandError, call_command
+
+    ichiro = kawasemi.people["sato_ichiro"]
+    path = tmp_path / "roster.csv"
+    path.write_bytes(csv_bytes(SOUDAN_ROSTER, "utf-8"))
+    args = ("import_records", "members", str(path), "--council", kawasemi.council.slug)
+    call_command(*args, "--dry-run")
+    out = capsys.readouterr().out
+    assert "要確認 1件" in out
+    assert f"2行目: 同じ人か別の人か → （未選択）（選択肢: person{ichiro.pk}＝同じ人（所属を変更）" in out
+    before = _people_state(kawasemi)
+    with pytest.raises(CommandError):
+        call_command(*args)
+    assert (
+        "2行目「氏名」: 「佐藤 一郎」は同じ名前の登録済みの人と所属機関などが違います。"
+        in capsys.readouterr().out
+    )
+    assert _people_state(kawasemi) == before
+    call_command(*args, "--choice", "2=new")
+    assert _organization_of(ichiro) == "就労支援センターせせらぎ"
+    assert Person.objects.filter(council=kawasemi.council, name="佐藤 一郎").count() == 2
