@@ -27,6 +27,7 @@ from spreadsheets.resources import (
     BodyWidget,
     ChoiceLabelWidget,
     CouncilResource,
+    KeyWidget,
     WarekiDateWidget,
     _field,
     _text,
@@ -38,6 +39,8 @@ class IssueResource(CouncilResource):
     key_columns = ("地域課題",)
     required_columns = ("地域課題", "検討している会議体")
     preview_columns = ("地域課題", "検討している会議体", "状態", "提起日")
+    key_column = "ID"
+    key_label = "地域課題"
 
     title = _field("title", "地域課題")
     background = _field("background", "課題が生じる背景")
@@ -46,26 +49,34 @@ class IssueResource(CouncilResource):
     raised_on = _field("raised_on", "提起日", WarekiDateWidget())
     # 医・障・住 …: read and written here (not by import-export), in the council's order.
     themes = fields.Field(attribute=None, column_name="テーマ", dehydrate_method="dehydrate_themes")
+    record_key = _field("pk", "ID", KeyWidget(), readonly=True)
 
     class Meta(CouncilResource.Meta):
         model = RegionalIssue
-        fields = ("title", "background", "body", "status", "raised_on", "themes")
+        fields = ("title", "background", "body", "status", "raised_on", "themes", "record_key")
         import_id_fields = ("title",)
 
     def before_import(self, dataset, **kwargs):
         super().before_import(dataset, **kwargs)
         # One query for the file, not one per row (the newest first, as the model orders them).
         self._existing: dict[str, RegionalIssue] = {}
+        self._by_pk: dict[int, RegionalIssue] = {}
         for issue in (
             RegionalIssue.objects.select_related("body")
             .prefetch_related("themes")
             .filter(council=self.council)
         ):
             self._existing.setdefault(issue.title, issue)
+            self._by_pk[issue.pk] = issue
         self._known_themes = known_themes()
         self._row_themes: dict[int, list] = {}
 
     def find(self, row):
+        pk = self.row_pk(row)
+        if pk is not None:
+            if pk not in self._by_pk:
+                raise self.unknown_key(row)
+            return self._by_pk[pk]  # the key wins: a changed title renames the issue
         title = _text(row.get("地域課題"))
         return self._existing.get(title) if title else None
 

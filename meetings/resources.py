@@ -28,6 +28,7 @@ from spreadsheets.resources import (
     CouncilResource,
     CountWidget,
     FiscalYearWidget,
+    KeyWidget,
     TimeWidget,
     WarekiDateWidget,
     _field,
@@ -78,6 +79,8 @@ class MeetingResource(CouncilResource):
     required_columns = ("会議体",)
     preview_columns = ("会議体", "年度", "開催日", "状態")
     export_only_columns = ("回次",)
+    key_column = "ID"
+    key_label = "会議"
 
     body = _field("body", "会議体", BodyWidget())
     fiscal_year = _field("fiscal_year", "年度", FiscalYearWidget())
@@ -93,6 +96,7 @@ class MeetingResource(CouncilResource):
     attendance_note = _field("attendance_note", "参加者の補足")
     title = _field("title", "会議名")
     items = _field("import_items", "取組・検討内容", ItemsWidget())
+    record_key = _field("pk", "ID", KeyWidget(), readonly=True)
 
     # Model fields a row can change (``bulk_update`` writes these and the stamp).
     WRITTEN_FIELDS = (
@@ -136,6 +140,7 @@ class MeetingResource(CouncilResource):
             "attendance_note",
             "title",
             "items",
+            "record_key",
         )
         import_id_fields = ("body", "date")
         # Nothing is written row by row (see the class docstring), so no savepoint per row either.
@@ -181,6 +186,7 @@ class MeetingResource(CouncilResource):
         ):
             items.setdefault(meeting_id, []).append(text)
         self._stored_meetings = meetings
+        self._by_pk = {meeting.pk: meeting for meeting in meetings}
         for meeting in meetings:
             meeting.import_items = tuple(items.get(meeting.pk, ()))
             if meeting.date is not None:
@@ -210,8 +216,17 @@ class MeetingResource(CouncilResource):
 
     def find(self, row):
         body, date = self._parsed.get("body"), self._parsed.get("date")
+        pk = self.row_pk(row)
         if body is None:
             return None
+        if pk is not None:
+            # The key wins (a changed 開催日 moves the meeting); it must be a meeting of the
+            # row's body in this council (the stored meetings of the file's bodies).
+            meeting = self._by_pk.get(pk)
+            if meeting is None or meeting.body_id != body.pk:
+                raise self.unknown_key(row, f"（「{body.name}」の会議にこのIDはありません）")
+            self._stored = meeting
+            return copy.copy(meeting)
         if date is not None:
             meeting = self._by_date.get((body.pk, date))
         else:

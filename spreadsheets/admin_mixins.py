@@ -41,6 +41,8 @@ from spreadsheets.views import (
     _download,
     _drop_upload,
     _load_upload,
+    _missing_message,
+    _posted_choices,
     check_upload,
 )
 
@@ -136,6 +138,7 @@ class SpreadsheetAdminMixin(ImportExportMixin):
         token: str,
         filename: str,
         status=200,
+        decision_errors: list[str] | None = None,
     ) -> TemplateResponse:
         confirm = (
             AdminConfirmForm(councils=[council], initial={"council": council.pk, "token": token})
@@ -149,6 +152,7 @@ class SpreadsheetAdminMixin(ImportExportMixin):
             report=report,
             council=council,
             confirm_form=confirm,
+            decision_errors=decision_errors or [],
             filename=filename,
             rows=report.rows[:PREVIEW_ROW_LIMIT],
             rows_hidden=max(0, len(report.rows) - PREVIEW_ROW_LIMIT),
@@ -224,6 +228,7 @@ def _process_import(admin, request: HttpRequest) -> HttpResponse:
     meta, data = _load_upload(form.cleaned_data["token"], user_id=request.user.pk, council_id=council.pk)
     if meta.get("resource") != admin.spreadsheet_resource or meta.get("large"):
         raise PermissionDenied
+    choices = _posted_choices(request)
     report = run_import(
         resource_name=meta["resource"],
         council=council,
@@ -231,7 +236,29 @@ def _process_import(admin, request: HttpRequest) -> HttpResponse:
         filename=meta["filename"],
         user=request.user,
         dry_run=False,
+        choices=choices,
     )
+    if report.only_decisions_missing:
+        # Nothing was written: the preview again, the choices made kept, the missing ones named.
+        preview = run_import(
+            resource_name=meta["resource"],
+            council=council,
+            data=data,
+            filename=meta["filename"],
+            user=request.user,
+            dry_run=True,
+            choices=choices,
+        )
+        if not preview.has_errors:
+            return admin._preview(
+                request,
+                preview,
+                council=council,
+                token=form.cleaned_data["token"],
+                filename=meta["filename"],
+                status=400,
+                decision_errors=[_missing_message(report.missing_decisions)],
+            )
     if report.has_errors:
         # Something changed since the preview (another edit): nothing was written; show why.
         return admin._preview(

@@ -2,8 +2,11 @@
 
 Every resource is bound to ONE council (``council=`` when it is made): bodies, organizations and
 people are looked up by name in that council only, so another council's 全体会 never matches.
-Rows are matched by a natural key (an organization by its name, a member by person + body …),
-never by row order or database id, so re-importing an exported file changes nothing.
+Rows are matched first by the stable key an export writes in its last column (「ID」, the
+record's id; members 「人物ID」, the person's), checked to be this council's; without it by a
+natural key (an organization by its name, a member by person + body …), never by row order, so
+re-importing an exported file changes nothing. A person is never found by name alone (see
+``MemberResource``).
 
 Writes go through the services where they exist. The widgets below read what people type in
 Excel (和暦, full-width digits, ○ marks) and raise ``ValueError`` with a Japanese message, which
@@ -17,14 +20,14 @@ import re
 import unicodedata
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from import_export import fields, resources, widgets
 from import_export.instance_loaders import BaseInstanceLoader
 
 from council.access import pledge_required, readable_bodies
 from council.models import Body, Council, Membership, MembershipRole, Organization, OrganizationKind, Person
-from council.services import membership_add
+from council.services import membership_add, person_save
 from council.wareki import (
     WEEKDAY_CHARS,
     WarekiParseError,
@@ -65,6 +68,17 @@ class TextWidget(widgets.Widget):
 
     def render(self, value, obj=None, **kwargs):
         return value or ""
+
+
+class KeyWidget(widgets.Widget):
+    """The stable key of a record (its database id), written by exports in a column of its own
+    (「ID」, 「人物ID」) and read by ``CouncilResource.row_pk``, never imported as a value."""
+
+    def clean(self, value, row=None, **kwargs):
+        return _nfkc(value)
+
+    def render(self, value, obj=None, **kwargs):
+        return value if value else ""
 
 
 class ChoiceLabelWidget(widgets.Widget):
@@ -341,6 +355,11 @@ class CouncilResource(resources.ModelResource):
     # The parsed values the preview shows for every row, for a clerk to check before confirming.
     preview_columns: tuple[str, ...] = ()
     label = ""
+    # The stable key column (「ID」: the record's id, written by the export) and what it names
+    # (「関係機関」): a row that fills it is matched on it before anything else, and a key this
+    # council does not have is an error of that row and column.
+    key_column: str | None = None
+    key_label = ""
 
     def __init__(self, *, council: Council, user=None, fiscal_year: int | None = None, **kwargs):
         super().__init__(**kwargs)
@@ -374,6 +393,15 @@ class CouncilResource(resources.ModelResource):
         self._import_fields = None
         # Called with each row's number before it is imported (progress of large imports).
         self.on_row = None
+        # The spreadsheet row of each data row (set by run_import; header = row 1).
+        self.line_numbers: list[int] = []
+        # Rows that need the user's decision (same person or another): row number → options
+        # [value, label]; the user's choices by spreadsheet row (「5」 → value); the rows of a real
+        # import that had no valid choice (the import is then refused).
+        self.decisions: dict[int, list[list[str]]] = {}
+        self.choices: dict[str, str] = {}
+        self.chosen: dict[int, str] = {}
+        self.missing_decisions: list[int] = []
 
     class Meta:
         instance_loader_class = _NoLoader
@@ -389,7 +417,7 @@ class CouncilResource(resources.ModelResource):
 
     def after_import(self, dataset, result, **kwargs):
         # Not ModelResource's: it resets the table's id sequence to max(id) after new rows (for
-        # files that carry ids). Ours never carry ids, and resetting could hand out an id that a
+        # files that create rows with their ids). Ours only match stored rows by id, and resetting could hand out an id that a
         # concurrent, not yet committed insert already holds.
         pass
 
@@ -405,6 +433,35 @@ class CouncilResource(resources.ModelResource):
         )
 
     # -- matching
+
+    def line(self, number: int | None = None) -> int:
+        """The spreadsheet row (header = 1) of data row ``number`` (default: the current row)."""
+        number = self._row_number if number is None else number
+        if 0 < number <= len(self.line_numbers):
+            return self.line_numbers[number - 1]
+        return number + 1
+
+    def row_pk(self, row) -> int | None:
+        """The key written in the row's key column, or None when the row has none."""
+        if not self.key_column or self.key_column not in row:
+            return None
+        text = _nfkc(row.get(self.key_column))
+        if not text:
+            return None
+        if not text.isdigit() or len(text) > 18:
+            raise self.unknown_key(row)
+        return int(text)
+
+    def unknown_key(self, row, detail: str = "") -> ValidationError:
+        text = _text(row.get(self.key_column or ""))
+        return ValidationError(
+            {
+                self.key_column or NON_FIELD_ERRORS: [
+                    f"「{text}」はこの協議会の{self.key_label}のIDではありません{detail}。"
+                    f"書き出したファイルの「{self.key_column}」をそのまま使い、新しく追加する行では空欄にしてください。"
+                ]
+            }
+        )
 
     def row_key(self, row) -> tuple:
         return tuple(_text(row.get(column)) for column in self.key_columns)
@@ -561,23 +618,33 @@ class OrganizationResource(CouncilResource):
     key_columns = ("機関名",)
     preview_columns = ("機関名", "種別")
     required_columns = ("機関名",)
+    key_column = "ID"
+    key_label = "関係機関"
 
     name = _field("name", "機関名")
     kind = _field("kind", "種別", ChoiceLabelWidget(OrganizationKind, default=OrganizationKind.OTHER))
+    record_key = _field("pk", "ID", KeyWidget(), readonly=True)
 
     class Meta(CouncilResource.Meta):
         model = Organization
-        fields = ("name", "kind")
+        fields = ("name", "kind", "record_key")
         import_id_fields = ("name",)
 
     def before_import(self, dataset, **kwargs):
         super().before_import(dataset, **kwargs)
         # One query for the file, not one per row (the first by id when a name repeats).
         self._existing: dict[str, Organization] = {}
+        self._by_pk: dict[int, Organization] = {}
         for organization in Organization.objects.filter(council=self.council).order_by("id"):
             self._existing.setdefault(organization.name, organization)
+            self._by_pk[organization.pk] = organization
 
     def find(self, row):
+        pk = self.row_pk(row)
+        if pk is not None:
+            if pk not in self._by_pk:
+                raise self.unknown_key(row)
+            return self._by_pk[pk]  # the key wins: a changed 機関名 renames it
         name = _text(row.get("機関名"))
         return self._existing.get(name) if name else None
 
@@ -602,13 +669,40 @@ class OrganizationResource(CouncilResource):
 # --- 構成員（人物 + 会議体の構成員） ---------------------------------------------------------------
 
 
+def _same_text(a: str, b: str) -> bool:
+    """Equal once full-width forms and spaces are folded (「さとう はなこ」 = 「さとう　はなこ」)."""
+    fold = lambda text: re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or ""))  # noqa: E731
+    return fold(a) == fold(b)
+
+
 class MemberResource(CouncilResource):
-    """One row per membership: the person (by name, in this council) sitting in a body."""
+    """One row per membership: a person of this council sitting in a body.
+
+    Who the row's person is (a person is never found by name alone):
+
+    - 「人物ID」 filled (an exported file): that person, or an error of the row when this council
+      has no such person. The row then edits their 氏名・ふりがな・所属機関 (before → after in the
+      preview; a 所属機関 so changed is the person's, in every body).
+    - else by 氏名 and the identifying columns the row fills (所属機関, ふりがな, メールアドレス —
+      the last read when a file has it, never exported): the one stored
+      person of that name who agrees with all of them is that person, and nothing of the person
+      changes (a blank cell says nothing; it never clears a value). No person of that name: a new
+      person. Otherwise (the name matches but something identifying differs, or two people of the
+      name agree) the row is a decision: 「同じ人（所属を変更）」 for each candidate, or
+      「別の人として追加」 (``decisions``). Nothing is written until the user has chosen for every
+      such row (``choices``, by spreadsheet row, sent with 「取り込む」).
+
+    So a roster of one body changes a person's organisation (seen by their other bodies) only with
+    the key or when the user chose 「同じ人（所属を変更）」 for that row.
+    """
 
     label = "構成員"
     key_columns = ("会議体", "氏名")
     preview_columns = ("会議体", "氏名", "所属機関", "役割", "任期開始", "任期終了")
     required_columns = ("会議体", "氏名", "任期開始")
+    key_column = "人物ID"
+    key_label = "人物"
+    NEW_PERSON = "new"
 
     body = _field("body", "会議体", BodyWidget())
     person_name = _field("person_name", "氏名")
@@ -618,6 +712,11 @@ class MemberResource(CouncilResource):
     is_secretariat = _field("is_secretariat", "事務局", MarkWidget())
     term_start = _field("term_start", "任期開始", WarekiDateWidget(required=True))
     term_end = _field("term_end", "任期終了", WarekiDateWidget())
+    person_key = _field("person_key", "人物ID", KeyWidget(), readonly=True)
+    # Read when a file has it (it identifies a person), never written by the export: a roster
+    # file is printed and passed around, and the addresses stay in the system.
+    person_email = _field("person_email", "メールアドレス")
+    import_only_columns = ("メールアドレス",)
 
     class Meta(CouncilResource.Meta):
         model = Membership
@@ -630,6 +729,8 @@ class MemberResource(CouncilResource):
             "is_secretariat",
             "term_start",
             "term_end",
+            "person_key",
+            "person_email",
         )
         import_id_fields = ("body", "person_name")
 
@@ -639,53 +740,210 @@ class MemberResource(CouncilResource):
         membership.person_name = person.name
         membership.person_kana = person.name_kana
         membership.person_organization = person.organization
+        membership.person_key = person.pk
+        membership.person_email = person.email
         return membership
 
     def before_import(self, dataset, **kwargs):
         super().before_import(dataset, **kwargs)
         # The council's memberships and people, read once for the file (not per row).
-        self._memberships: dict[tuple[str, str], Membership] = {}
+        self._memberships: dict[tuple[int, int], Membership] = {}
         for membership in (
-            Membership.objects.select_related("person__organization", "body")
+            Membership.objects.select_related("body")
             .filter(body__council=self.council)
             .order_by("-term_start", "-id")
         ):
-            self._memberships.setdefault((membership.body.name, membership.person.name), membership)
-        self._people: dict[str, Person] = {}
-        for person in Person.objects.filter(council=self.council).order_by("id"):
-            self._people.setdefault(person.name, person)
+            self._memberships.setdefault((membership.body_id, membership.person_id), membership)
+        self._by_pk: dict[int, Person] = {}
+        self._by_name: dict[str, list[Person]] = {}
+        for person in (
+            Person.objects.select_related("organization").filter(council=self.council).order_by("id")
+        ):
+            self._remember(person)
+        self._created: dict[int, int] = {}  # person pk → the spreadsheet row that added them
+        self._row_person: Person | None = None
+        self._keyed = False
+
+    def _remember(self, person: Person) -> None:
+        self._by_pk[person.pk] = person
+        self._by_name.setdefault(person.name, []).append(person)
+
+    # -- who the row's person is
+
+    def row_key(self, row) -> tuple:
+        body = _text(row.get("会議体"))
+        key = _nfkc(row.get(self.key_column)) if self.key_column in row else ""
+        if key:
+            return (body, f"ID {key}")
+        # Two people of one name may sit in one body (かわせみ町's 全体会議): their organisations differ.
+        return (body, _text(row.get("氏名")), _text(row.get("所属機関")) or "（所属なし）")
+
+    @staticmethod
+    def _cell(row, column: str) -> str:
+        return _text(row.get(column)) if column in row else ""
+
+    def _differences(self, person: Person, row) -> list[str]:
+        """What the row states that differs from ``person`` (blank cells state nothing)."""
+        differs = []
+        organization_name = self._cell(row, "所属機関")
+        if organization_name:
+            organization = self.fields["person_organization"].widget.cached(organization_name)
+            if organization is None or person.organization_id != organization.pk:
+                differs.append("所属")
+        kana = self._cell(row, "ふりがな")
+        if kana and person.name_kana and not _same_text(kana, person.name_kana):
+            differs.append("ふりがな")
+        email = self._cell(row, "メールアドレス")
+        if email and person.email and email.lower() != person.email.lower():
+            differs.append("メールアドレス")
+        return differs
+
+    def _value(self, person: Person) -> str:
+        # A person added by an earlier row of this file has no stable id yet: named by that row.
+        line = self._created.get(person.pk)
+        return f"row{line}" if line else f"person{person.pk}"
+
+    def _describe(self, person: Person) -> str:
+        where = person.organization.name if person.organization_id else "所属なし"
+        line = self._created.get(person.pk)
+        return f"{person.name}（{where}）" + (f"（このファイルの{line}行目で追加）" if line else "")
+
+    def _resolve(self, row) -> Person | None:
+        """The stored person the row stands for, or None for a new person (class docstring)."""
+        self._keyed = False
+        pk = self.row_pk(row)
+        if pk is not None:
+            person = self._by_pk.get(pk)
+            if person is None or pk in self._created:
+                raise self.unknown_key(row)
+            self._keyed = True
+            return person
+        name = _text(row.get("氏名"))
+        candidates = self._by_name.get(name, []) if name else []
+        if not candidates:
+            return None
+        agreeing = [person for person in candidates if not self._differences(person, row)]
+        if len(agreeing) == 1:
+            return agreeing[0]
+        shown = agreeing or candidates
+        options = []
+        for person in shown:
+            differs = self._differences(person, row)
+            what = f"（{'・'.join(differs)}を変更）" if differs else ""
+            options.append([self._value(person), f"同じ人{what}：{self._describe(person)}"])
+        options.append([self.NEW_PERSON, "別の人として追加"])
+        number = self._row_number
+        self.decisions[number] = options
+        choice = self.choices.get(str(self.line()))
+        if choice == self.NEW_PERSON:
+            self.chosen[number] = choice
+            return None
+        for person in shown:
+            if self._value(person) == choice:
+                self.chosen[number] = choice
+                return person
+        if not self.dry_run:
+            self.missing_decisions.append(number)
+            reason = (
+                "同じ名前の人が2人以上います"
+                if agreeing
+                else "同じ名前の登録済みの人と所属機関などが違います"
+            )
+            raise ValidationError(
+                {
+                    "person_name": [
+                        f"「{name}」は{reason}。「同じ人（所属を変更）」か「別の人として追加」かを選んでから"
+                        "「取り込む」を押してください。"
+                    ]
+                }
+            )
+        return None
+
+    def _body(self, row) -> Body | None:
+        try:
+            return self.fields["body"].widget.clean(row.get("会議体"), row=row)
+        except ValueError:
+            return None  # reported on the column by the import itself
 
     def find(self, row):
-        body_name, name = self.row_key(row)
-        if not body_name or not name:
+        self._row_person = person = self._resolve(row)
+        body = self._body(row)
+        if person is None or body is None:
             return None
-        membership = self._memberships.get((body_name, name))
-        return self._with_person(membership) if membership else None
+        membership = self._memberships.get((body.pk, person.pk))
+        if membership is None:
+            return None
+        membership.person = person
+        return self._with_person(membership)
 
     def new_instance(self):
         membership = Membership(role=MembershipRole.MEMBER)
         membership.person_name = ""
         membership.person_kana = ""
         membership.person_organization = None
+        membership.person_key = None
+        membership.person_email = ""
         return membership
 
+    def import_instance(self, instance, row, **kwargs):
+        errors: dict = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        person = self._row_person
+        if person is not None:
+            instance.person_key = person.pk
+            # A column the file lacks says nothing; without the key a blank cell neither.
+            for column, attribute, stored in (
+                ("ふりがな", "person_kana", person.name_kana),
+                ("所属機関", "person_organization", person.organization),
+                ("メールアドレス", "person_email", person.email),
+            ):
+                if column not in row or (not self._keyed and not self._cell(row, column)):
+                    setattr(instance, attribute, stored)
+            if _same_text(instance.person_kana, person.name_kana):
+                instance.person_kana = person.name_kana
+            if instance.person_email.lower() == person.email.lower():
+                instance.person_email = person.email
+            if not self._keyed or not instance.person_name:
+                instance.person_name = person.name
+            if "person_organization" not in errors and instance.person_organization != person.organization:
+                before = person.organization.name if person.organization_id else "所属なし"
+                after = instance.person_organization.name if instance.person_organization else "所属なし"
+                self.notes.setdefault(self._row_number, {})["所属機関"] = (
+                    f"{person.name}さんの所属機関を「{before}」から「{after}」に変えます"
+                    "（この人が属するほかの会議体の名簿でも変わります）。"
+                )
+        if errors:
+            raise ValidationError(errors)
+
     def _person(self, instance: Membership) -> Person:
-        person = getattr(instance, "person", None) if instance.person_id else None
+        person = self._row_person
+        organization = instance.person_organization
         if person is None:
-            person = self._people.get(instance.person_name)
-        if person is None:
-            person = Person(council=self.council, name=instance.person_name)
-        changed = []
-        if person.name_kana != instance.person_kana:
-            person.name_kana = instance.person_kana
-            changed.append("name_kana")
-        if person.organization_id != getattr(instance.person_organization, "pk", None):
-            person.organization = instance.person_organization
-            changed.append("organization")
-        if person.pk is None or changed:
-            person.full_clean()
-            person.save(update_fields=changed if person.pk else None)
-            self._people.setdefault(person.name, person)  # the same person in the next rows
+            person = person_save(
+                council=self.council,
+                name=instance.person_name,
+                name_kana=instance.person_kana,
+                organization=organization,
+                email=instance.person_email,
+            )
+            self._remember(person)
+            self._created[person.pk] = self.line()  # the same person in the next rows
+        else:
+            changed: dict[str, Any] = {}
+            if person.name != instance.person_name:
+                changed["name"] = instance.person_name
+            if person.name_kana != instance.person_kana:
+                changed["name_kana"] = instance.person_kana
+            if person.organization_id != getattr(organization, "pk", None):
+                changed["organization"] = organization
+            if person.email != instance.person_email:
+                changed["email"] = instance.person_email
+            if changed:
+                person_save(person=person, **changed)
+        self._row_person = person
         return person
 
     def save_new(self, instance) -> None:
@@ -705,6 +963,13 @@ class MemberResource(CouncilResource):
         instance.full_clean()
         # No membership service edits a term yet; the fields are the membership's own.
         instance.save(update_fields=["role", "is_secretariat", "term_start", "term_end"])
+
+    def get_export_fields(self, selected_fields=None):
+        return [
+            field
+            for field in super().get_export_fields(selected_fields)
+            if field.column_name not in self.import_only_columns
+        ]
 
     def export_queryset(self):
         return [

@@ -351,6 +351,14 @@ class RowReport:
     # The parsed values to check ([column, shown]) and, for a changed row, [column, before, after].
     parsed: list[list[str]] = field(default_factory=list)
     diffs: list[list[str]] = field(default_factory=list)
+    # A row the user must decide (same person or another): the options [value, label] and the
+    # value chosen ("" while undecided: kind is then "decision", not counted as new).
+    options: list[list[str]] = field(default_factory=list)
+    chosen: str = ""
+
+    @property
+    def chosen_label(self) -> str:
+        return next((label for value, label in self.options if value == self.chosen), "")
 
 
 @dataclass
@@ -361,10 +369,21 @@ class ImportReport:
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     encoding: str = ""
+    # Spreadsheet rows of a real import refused only because no choice was made for them.
+    missing_decisions: list[int] = field(default_factory=list)
 
     @property
     def has_errors(self) -> bool:
         return bool(self.errors)
+
+    @property
+    def decisions(self) -> list[RowReport]:
+        return [row for row in self.rows if row.options]
+
+    @property
+    def only_decisions_missing(self) -> bool:
+        """The real import was refused for missing choices alone (the preview can be answered)."""
+        return bool(self.missing_decisions) and len(self.errors) == len(self.missing_decisions)
 
     def count(self, kind: str) -> int:
         return sum(1 for row in self.rows if row.kind == kind)
@@ -378,7 +397,9 @@ class ImportReport:
         totals = self.totals
         out = [
             f"{RESOURCE_LABELS.get(self.resource, self.resource)}: 新規 {totals['new']}件 / 変更 {totals['update']}件 / "
-            f"変更なし {totals['skip']}件 / エラー {len(self.errors)}件"
+            f"変更なし {totals['skip']}件 / "
+            + (f"要確認 {self.count('decision')}件 / " if self.count("decision") else "")
+            + f"エラー {len(self.errors)}件"
             + ("（確認のみ。まだ保存していません）" if self.dry_run else "")
         ]
         out += [f"注意: {w}" for w in self.warnings]
@@ -387,6 +408,10 @@ class ImportReport:
                 detail = f"（{'・'.join(row.changed)}）" if row.kind == "update" and row.changed else ""
                 out.append(f"{row.line}行目: {row.label} {row.summary}{detail}")
             out += [f"{row.line}行目: {note}" for note in row.notes]
+            if row.options:
+                chosen = dict(map(tuple, row.options)).get(row.chosen, "（未選択）")
+                offered = "／".join(f"{value}＝{label}" for value, label in row.options)
+                out.append(f"{row.line}行目: 同じ人か別の人か → {chosen}（選択肢: {offered}）")
             out += [f"{row.line}行目「{column}」: {before} → {after}" for column, before, after in row.diffs]
         out += self.errors
         return out
@@ -510,6 +535,7 @@ def run_import(
     progress: Progress | None = None,
     fiscal_year: int | None = None,
     should_stop: Callable[[], bool] | None = None,
+    choices: dict[str, str] | None = None,
 ) -> ImportReport:
     """Import a spreadsheet into ``council``: all rows or none. ``dry_run`` only reports.
 
@@ -522,6 +548,10 @@ def run_import(
     ``should_stop()`` is asked every 1,000 rows read, every ``PROGRESS_EVERY`` rows imported and
     once more before the commit; when it says yes, ``ImportCancelled`` is raised and nothing is
     saved (the task of large imports asks whether the user pressed 「取り消す」).
+
+    ``choices``: the user's answer for the rows that need a decision (spreadsheet row as text →
+    the option's value, e.g. {"5": "new"}); a real import with such a row unanswered writes
+    nothing and lists the row in ``missing_decisions``.
     """
     report = ImportReport(resource=resource_name, dry_run=dry_run)
     try:
@@ -575,6 +605,8 @@ def run_import(
 
     if progress is not None or should_stop is not None:
         resource.on_row = on_row
+    resource.line_numbers = table.line_numbers
+    resource.choices = {str(k): str(v) for k, v in (choices or {}).items()}
 
     def line(number: int) -> int:
         return table.line_numbers[number - 1] if 0 < number <= len(table.line_numbers) else number + 1
@@ -601,14 +633,20 @@ def run_import(
                     report.errors.append(
                         f"{line(error_row.number)}行目: 保存できませんでした（{error.error}）"
                     )
+            report.missing_decisions = [line(number) for number in resource.missing_decisions]
             for number, row_result in enumerate(result.rows, start=1):
                 if row_result.import_type not in TYPE_LABELS:
                     continue
+                options = resource.decisions.get(number, [])
+                chosen = resource.chosen.get(number, "")
+                undecided = bool(options) and not chosen
                 report.rows.append(
                     RowReport(
                         line=line(number),
-                        kind=row_result.import_type,
-                        label=TYPE_LABELS[row_result.import_type],
+                        kind="decision" if undecided else row_result.import_type,
+                        label="要確認" if undecided else TYPE_LABELS[row_result.import_type],
+                        options=options,
+                        chosen=chosen,
                         summary=row_result.object_repr or "",
                         changed=resource.changes.get(number, [])
                         if row_result.import_type == "update"
@@ -619,6 +657,14 @@ def run_import(
                         if row_result.import_type == "update"
                         else [],
                     )
+                )
+            undecided = [row.line for row in report.rows if row.kind == "decision"]
+            if undecided:
+                report.warnings.insert(
+                    0,
+                    f"{_line_list(undecided)}は、同じ名前の登録済みの人と所属機関などが違うか、同じ名前の人が"
+                    "2人以上います。行ごとに「同じ人（所属を変更）」か「別の人として追加」かを選んでください"
+                    "（選ぶまで、その人の所属機関は変わりません）。",
                 )
             if should_stop is not None and should_stop():
                 raise ImportCancelled  # the last rows are written, not committed: roll back

@@ -199,6 +199,7 @@ def import_spreadsheet(self, token: str, phase: str) -> None:
             progress=progress,
             fiscal_year=meta.get("fiscal_year"),
             should_stop=lambda: cancel_requested(token),
+            choices=meta.get("choices"),
         )
     except ImportCancelled:
         logger.info("import %s/%s cancelled", token, phase)

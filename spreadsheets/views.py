@@ -178,12 +178,20 @@ def _drop_upload(token: str) -> None:
 
 
 def _preview(
-    request: HttpRequest, council: Council, report: ImportReport, *, token: str, meta: dict, status: int = 200
+    request: HttpRequest,
+    council: Council,
+    report: ImportReport,
+    *,
+    token: str,
+    meta: dict,
+    status: int = 200,
+    decision_errors: list[str] | None = None,
 ) -> HttpResponse:
     context = council_context(
         request,
         council,
         report=report,
+        decision_errors=decision_errors or [],
         token=token,
         filename=meta["filename"],
         resource_label=RESOURCE_LABELS[meta["resource"]],
@@ -350,18 +358,66 @@ def imports(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+_DECISION_RE = re.compile(r"^decision-([0-9]{1,7})$")
+_CHOICE_RE = re.compile(r"^(new|person[0-9]{1,18}|row[0-9]{1,7})$")
+
+
+def _posted_choices(request: HttpRequest) -> dict[str, str]:
+    """The radios 「同じ人（所属を変更）」/「別の人として追加」 of the preview: spreadsheet row → value."""
+    choices = {}
+    for name, value in request.POST.items():
+        match = _DECISION_RE.match(name)
+        if match and _CHOICE_RE.match(value):
+            choices[match[1]] = value
+    return choices
+
+
+def _missing_message(lines: list[int]) -> str:
+    shown = "・".join(str(n) for n in lines[:10]) + ("ほか" if len(lines) > 10 else "")
+    return (
+        f"{shown}行目は、同じ人か別の人かがまだ選ばれていません。行ごとに「同じ人（所属を変更）」か"
+        "「別の人として追加」を選んでから「取り込む」を押してください（何も保存していません）。"
+    )
+
+
+def _store_choices(token: str, meta: dict, choices: dict[str, str]) -> None:
+    meta = {**meta, "choices": choices}
+    (_upload_dir() / f"{token}.json").write_text(json.dumps(meta), encoding="utf-8")
+
+
 @login_required
 @require_POST
 def import_confirm(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     council = _secretariat_council(request, slug)
-    if _load_meta(token, user_id=request.user.pk, council_id=council.pk).get("large"):
+    choices = _posted_choices(request)
+    meta = _load_meta(token, user_id=request.user.pk, council_id=council.pk)
+    if meta.get("large"):
         state = read_state(token)
         if state is None:
             raise Http404
         if state["phase"] == "preview":
             if state["status"] != "done" or (state.get("report") or {}).get("errors"):
                 return redirect(_job_url(council, token))  # not previewed (yet): nothing to confirm
+            preview = report_from_dict(state["report"])
+            missing = [
+                row.line
+                for row in preview.decisions
+                if choices.get(str(row.line)) not in {value for value, _ in row.options}
+            ]
+            if missing:
+                for row in preview.decisions:
+                    row.chosen = choices.get(str(row.line), "")
+                return _preview(
+                    request,
+                    council,
+                    preview,
+                    token=token,
+                    meta=meta,
+                    status=400,
+                    decision_errors=[_missing_message(missing)],
+                )
             if claim(token, "confirm"):  # two clicks of 「取り込む」 queue one import
+                _store_choices(token, meta, choices)
                 import_queue(token, "import")
         return redirect(_job_url(council, token))  # sent twice: the running import's page
     meta, data = _load_upload(token, user_id=request.user.pk, council_id=council.pk)
@@ -373,7 +429,30 @@ def import_confirm(request: HttpRequest, slug: str, token: str) -> HttpResponse:
         user=request.user,
         dry_run=False,
         fiscal_year=meta.get("fiscal_year"),
+        choices=choices,
     )
+    if report.only_decisions_missing:
+        # Nothing was written: the preview again, the choices made kept, the missing ones named.
+        preview = run_import(
+            resource_name=meta["resource"],
+            council=council,
+            data=data,
+            filename=meta["filename"],
+            user=request.user,
+            dry_run=True,
+            fiscal_year=meta.get("fiscal_year"),
+            choices=choices,
+        )
+        if not preview.has_errors:
+            return _preview(
+                request,
+                council,
+                preview,
+                token=token,
+                meta=meta,
+                status=400,
+                decision_errors=[_missing_message(report.missing_decisions)],
+            )
     if report.has_errors:
         # Something changed since the preview (another edit): nothing was written; show why.
         return _preview(request, council, report, token="", meta=meta, status=409)

@@ -119,10 +119,11 @@ def _issues(n: int) -> bytes:
     [
         # import-export's savepoint per row (2); full_clean's council and unique-name checks; INSERT.
         ("organizations", _organizations, 5),
-        # savepoint (2); the new person: council check, INSERT; membership_add (atomic, as every
+        # savepoint (2); the new person through person_save (its savepoint, 2): council check,
+        # INSERT; membership_add (atomic, as every
         # service: its savepoint, 2): body and person checks, the check constraint in its own
         # savepoint (3), INSERT.
-        ("members", _members, 12),
+        ("members", _members, 14),
         # savepoint (2); issue_raise: its savepoint (2), council, council and body checks, two check
         # constraints with their savepoints (6), INSERT, themes, the first move's INSERT.
         ("issues", _issues, 15),

@@ -18,8 +18,22 @@ class Command(BaseCommand):
         parser.add_argument("file")
         parser.add_argument("--council", required=True, help="協議会の識別子（slug）")
         parser.add_argument("--dry-run", action="store_true", help="確認だけして保存しない")
+        parser.add_argument(
+            "--choice",
+            action="append",
+            default=[],
+            metavar="行=選択",
+            help="同じ人か別の人かを選ぶ行の答え（例: --choice 5=new --choice 7=person12）。"
+            "選択肢は --dry-run の出力にあります。",
+        )
 
-    def handle(self, *args, resource, file, council, dry_run, **options):
+    def handle(self, *args, resource, file, council, dry_run, choice, **options):
+        choices = {}
+        for answer in choice:
+            line, _, value = answer.partition("=")
+            if not line.strip().isdigit() or not value.strip():
+                raise CommandError(f"--choice「{answer}」は「行=選択」（例: 5=new）の形にしてください。")
+            choices[line.strip()] = value.strip()
         target = Council.objects.filter(slug=council).first()
         if target is None:
             raise CommandError(f"協議会「{council}」は登録されていません。")
@@ -32,6 +46,7 @@ class Command(BaseCommand):
             data=path.read_bytes(),
             filename=path.name,
             dry_run=dry_run,
+            choices=choices,
         )
         for line in report.lines():
             self.stdout.write(line)
